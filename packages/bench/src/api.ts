@@ -40,18 +40,58 @@ export interface ChoiceOption<C extends string = string> {
   readonly default: C;
 }
 
+/**
+ * A comma-separated list of integers, each in `[min, max]` (`--sizes 256,512,1024`). The
+ * parsed value keeps the given order and repeats; an empty item is an error.
+ */
+export interface IntegerListOption {
+  readonly kind: 'integer-list';
+  readonly description: string;
+  readonly default: readonly number[];
+  readonly min: number;
+  readonly max: number;
+  /** How the value is named in `--help` (`<d,d,…>`); `<n,n,…>` when absent. */
+  readonly placeholder?: string;
+}
+
+/**
+ * A comma-separated list of strings from a fixed list (`--structures diagonal,dense`). The
+ * parsed value keeps the given order and repeats; an empty item is an error.
+ */
+export interface ChoiceListOption<C extends string = string> {
+  readonly kind: 'choice-list';
+  readonly description: string;
+  readonly choices: readonly C[];
+  readonly default: readonly C[];
+  /** How the value is named in `--help` (`<kind,kind,…>`); `<name,name,…>` when absent. */
+  readonly placeholder?: string;
+}
+
 /** The specification of one command-line option; `kind` picks the parser. */
-export type OptionSpec = FlagOption | IntegerOption | NumberOption | ChoiceOption;
+export type OptionSpec =
+  | FlagOption
+  | IntegerOption
+  | NumberOption
+  | ChoiceOption
+  | IntegerListOption
+  | ChoiceListOption;
 
 /** The options of a subcommand, keyed by their name without the leading `--`. */
 export type OptionSpecs = Readonly<Record<string, OptionSpec>>;
 
-/** The parsed value type of one option: `boolean` for flags, the choice literal, else `number`. */
+/**
+ * The parsed value type of one option: `boolean` for flags, the choice literal, an array for
+ * the list kinds, else `number`.
+ */
 export type OptionValue<S extends OptionSpec> = S extends FlagOption
   ? boolean
   : S extends ChoiceOption<infer C>
     ? C
-    : number;
+    : S extends ChoiceListOption<infer C>
+      ? readonly C[]
+      : S extends IntegerListOption
+        ? readonly number[]
+        : number;
 
 /** Parsed values for every option of `O` (defaults filled in, flags `false` when absent). */
 export type OptionValues<O extends OptionSpecs> = { readonly [K in keyof O]: OptionValue<O[K]> };

@@ -1,5 +1,3 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { defineSubcommand } from './define-subcommand.js';
 import {
   DEFAULT_HALF_BENCHMARK_OPTIONS,
@@ -9,35 +7,23 @@ import {
 import { HALF_ROUNDING_SECTION, renderHalfRoundingMarkdown, renderHalfRoundingText } from './half-report.js';
 import { toJson } from './json.js';
 import { packageRoot } from './paths.js';
-import { replaceSection } from './readme-section.js';
+import { writeResultsAndReadme } from './results-files.js';
 
 /** Where `singd-bench half` writes its results, relative to `packages/bench`. */
 export const HALF_RESULTS_FILE = 'results/half-rounding.json';
-
-async function readIfPresent(path: string): Promise<string> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (error: unknown) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return '';
-    throw error;
-  }
-}
 
 /**
  * Writes `result` to {@link HALF_RESULTS_FILE} and regenerates the `half-rounding` section of
  * the README, both under `root` (default: `packages/bench`). Returns the paths written.
  */
 export async function writeHalfResults(result: HalfBenchmarkResult, root = packageRoot()): Promise<string[]> {
-  const resultsPath = join(root, HALF_RESULTS_FILE);
-  const readmePath = join(root, 'README.md');
-  await mkdir(join(resultsPath, '..'), { recursive: true });
-  await writeFile(resultsPath, toJson(result));
-  const readme = await readIfPresent(readmePath);
-  await writeFile(
-    readmePath,
-    replaceSection(readme, HALF_ROUNDING_SECTION, renderHalfRoundingMarkdown(result)),
+  return writeResultsAndReadme(
+    root,
+    HALF_RESULTS_FILE,
+    result,
+    HALF_ROUNDING_SECTION,
+    renderHalfRoundingMarkdown(result),
   );
-  return [resultsPath, readmePath];
 }
 
 /**

@@ -14,11 +14,17 @@ function placeholder(spec: OptionSpec): string {
       return ` ${spec.placeholder ?? '<number>'}`;
     case 'choice':
       return ` <${spec.choices.join('|')}>`;
+    case 'integer-list':
+      return ` ${spec.placeholder ?? '<n,n,…>'}`;
+    case 'choice-list':
+      return ` ${spec.placeholder ?? '<name,name,…>'}`;
   }
 }
 
 function defaultText(spec: OptionSpec): string {
-  return spec.kind === 'flag' ? '' : ` (${describeExpectedValue(spec)}; default ${spec.default})`;
+  if (spec.kind === 'flag') return '';
+  const value = typeof spec.default === 'object' ? spec.default.join(',') : spec.default;
+  return ` (${describeExpectedValue(spec)}; default ${value})`;
 }
 
 /** Two aligned columns, indented by two spaces. */

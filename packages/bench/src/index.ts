@@ -1,8 +1,10 @@
 export type {
+  ChoiceListOption,
   ChoiceOption,
   CommandContext,
   CommandIo,
   FlagOption,
+  IntegerListOption,
   IntegerOption,
   NumberOption,
   OptionSpec,
@@ -43,6 +45,59 @@ export { toJson } from './json.js';
 export { type MachineInfo, machineInfo } from './machine-info.js';
 export { mainCommand } from './main-command.js';
 export {
+  type BytesCheck,
+  CROSS_CHECK_TOLERANCE,
+  type CrossCheck,
+  crossCheckOps,
+  DEFAULT_OPS_BENCHMARK_OPTIONS,
+  evaluateOpsTargets,
+  type GemmCheck,
+  type GrowthStep,
+  growthSteps,
+  naiveGemm,
+  normalizeOpsOptions,
+  OPS,
+  OPS_TARGETS,
+  type OpMeasurement,
+  type OpName,
+  type OpsBenchmarkOptions,
+  type OpsBenchmarkResult,
+  type OpsTarget,
+  type RawMeasurement,
+  randomSymmetric,
+  runGemmCheck,
+  runOpsBenchmark,
+  withDenseRatios,
+} from './ops-benchmark.js';
+export { OPS_RESULTS_FILE, opsCommand, writeOpsResults } from './ops-command.js';
+export {
+  describeCrossChecks,
+  describeOpsRun,
+  failedTargetLines,
+  formatRatio,
+  formatVerdict,
+  opsBytesTable,
+  opsGemmTable,
+  opsGrowthTable,
+  opsNotes,
+  opsTargetsTable,
+  opsTimeTable,
+  renderStructuredOpsMarkdown,
+  renderStructuredOpsText,
+  STRUCTURED_OPS_SECTION,
+  summarizeTargets,
+} from './ops-report.js';
+export {
+  OPS_STRUCTURE_NAMES,
+  OPS_STRUCTURES,
+  type OpsScaling,
+  type OpsStructure,
+  opsStructure,
+  specStorageEntries,
+  specStorageFormula,
+} from './ops-structures.js';
+export { lastTimedResult, median, type Timing, type TimingSettings, timeCall } from './ops-timing.js';
+export {
   COMMON_OPTIONS,
   describeExpectedValue,
   optionNames,
@@ -51,6 +106,7 @@ export {
 } from './options.js';
 export { packageRoot } from './paths.js';
 export { replaceSection, sectionMarkers } from './readme-section.js';
+export { readIfPresent, writeResultsAndReadme } from './results-files.js';
 export {
   DEMO_SAMPLES,
   type DemoSample,

@@ -1,4 +1,11 @@
-import type { FlagOption, OptionSpec, OptionSpecs, OptionValues } from './api.js';
+import type {
+  ChoiceListOption,
+  FlagOption,
+  IntegerListOption,
+  OptionSpec,
+  OptionSpecs,
+  OptionValues,
+} from './api.js';
 import { UsageError } from './usage-error.js';
 
 /**
@@ -39,16 +46,55 @@ export function describeExpectedValue(spec: OptionSpec): string {
       return `a number from ${spec.min} to ${spec.max}`;
     case 'choice':
       return `one of: ${spec.choices.join(', ')}`;
+    case 'integer-list':
+      return `a comma-separated list of integers from ${spec.min} to ${spec.max}`;
+    case 'choice-list':
+      return `a comma-separated list of: ${spec.choices.join(', ')}`;
   }
 }
 
-function parseValue(spec: Exclude<OptionSpec, FlagOption>, raw: string): number | string | undefined {
+/** A parsed option value, or the reason `raw` is not one. */
+type ParsedValue =
+  | { readonly value: number | string | readonly (number | string)[] }
+  | { readonly error: string };
+
+function parseInteger(raw: string, min: number, max: number): number | undefined {
+  if (!/^[+-]?\d+$/.test(raw)) return undefined;
+  const value = Number(raw);
+  return value >= min && value <= max ? value : undefined;
+}
+
+function parseList(raw: string, parseItem: (item: string) => number | string | undefined): ParsedValue {
+  const items = raw.split(',').map((item) => item.trim());
+  const values: (number | string)[] = [];
+  for (const item of items) {
+    const value = item === '' ? undefined : parseItem(item);
+    if (value === undefined) return { error: item === '' ? 'an empty item' : `the item '${item}'` };
+    values.push(value);
+  }
+  return { value: values };
+}
+
+function parseValue(spec: Exclude<OptionSpec, FlagOption>, raw: string): ParsedValue {
   switch (spec.kind) {
-    case 'integer': {
-      if (!/^[+-]?\d+$/.test(raw)) return undefined;
-      const value = Number(raw);
-      return value >= spec.min && value <= spec.max ? value : undefined;
+    case 'integer-list':
+      return parseList(raw, (item) => parseInteger(item, spec.min, spec.max));
+    case 'choice-list':
+      return parseList(raw, (item) => (spec.choices.includes(item) ? item : undefined));
+    default: {
+      const value = parseScalar(spec, raw);
+      return value === undefined ? { error: '' } : { value };
     }
+  }
+}
+
+function parseScalar(
+  spec: Exclude<OptionSpec, FlagOption | IntegerListOption | ChoiceListOption>,
+  raw: string,
+): number | string | undefined {
+  switch (spec.kind) {
+    case 'integer':
+      return parseInteger(raw, spec.min, spec.max);
     case 'number': {
       const value = raw.trim() === '' ? Number.NaN : Number(raw);
       return Number.isFinite(value) && value >= spec.min && value <= spec.max ? value : undefined;
@@ -72,7 +118,7 @@ export function parseOptions<O extends OptionSpecs>(
   specs: O,
   args: readonly string[],
 ): ParsedOptions<O> {
-  const values: Record<string, number | string | boolean> = {};
+  const values: Record<string, number | string | boolean | readonly (number | string)[]> = {};
   for (const [name, spec] of Object.entries(specs))
     values[name] = spec.kind === 'flag' ? false : spec.default;
   let json = false;
@@ -124,13 +170,14 @@ export function parseOptions<O extends OptionSpecs>(
     if (raw === undefined) {
       throw new UsageError(`${command}: option '--${name}' needs a value: ${describeExpectedValue(spec)}`);
     }
-    const value = parseValue(spec, raw);
-    if (value === undefined) {
+    const parsed = parseValue(spec, raw);
+    if ('error' in parsed) {
+      const where = parsed.error === '' ? '' : ` (${parsed.error} is not valid)`;
       throw new UsageError(
-        `${command}: invalid value '${raw}' for option '--${name}'; expected ${describeExpectedValue(spec)}`,
+        `${command}: invalid value '${raw}' for option '--${name}'${where}; expected ${describeExpectedValue(spec)}`,
       );
     }
-    values[name] = value;
+    values[name] = parsed.value;
   }
   return { values: values as OptionValues<O>, json, help };
 }

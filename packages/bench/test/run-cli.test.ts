@@ -16,8 +16,8 @@ async function run(args: readonly string[], subcommands?: readonly Subcommand[])
 }
 
 describe('runCli', () => {
-  it('registers main and half in the subcommand table', () => {
-    expect(SUBCOMMANDS.map((c) => c.name)).toEqual(['main', 'half']);
+  it('registers main, half and ops in the subcommand table', () => {
+    expect(SUBCOMMANDS.map((c) => c.name)).toEqual(['main', 'half', 'ops']);
   });
 
   it('lists every subcommand in the global --help', async () => {
@@ -52,7 +52,7 @@ describe('runCli', () => {
     const { code, stdout, stderr } = await run(['trian']);
     expect(code).toBe(2);
     expect(stdout).toBe('');
-    expect(stderr).toBe("singd-bench: unknown subcommand 'trian'; valid subcommands: main, half\n");
+    expect(stderr).toBe("singd-bench: unknown subcommand 'trian'; valid subcommands: main, half, ops\n");
   });
 
   it('exits with 2 for an unknown option or a bad value', async () => {
@@ -74,7 +74,7 @@ describe('runCli', () => {
   it('exits with 2 without a subcommand or with an option before it', async () => {
     const none = await run([]);
     expect(none.code).toBe(2);
-    expect(none.stderr).toContain('missing subcommand; valid subcommands: main, half');
+    expect(none.stderr).toContain('missing subcommand; valid subcommands: main, half, ops');
     const early = await run(['--json', 'main']);
     expect(early.code).toBe(2);
     expect(early.stderr).toContain("unknown option '--json' before the subcommand");
