@@ -1,4 +1,4 @@
-import { roundTo, type Tolerance, toleranceFor } from '@singd/half';
+import { roundTo, toleranceFor } from '@singd/half';
 import { DenseMatrix } from '@singd/structured-matrix';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -11,40 +11,7 @@ import {
   processLinearOutputGradients,
   tensor,
 } from '../src/index.js';
-
-/** Uniform [−1, 1) numbers from a seeded mulberry32 generator. */
-function randomValues(length: number, seed: number): Float64Array {
-  let state = seed >>> 0;
-  const out = new Float64Array(length);
-  for (let k = 0; k < length; k++) {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[k] = (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
-  }
-  return out;
-}
-
-function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tolerance: Tolerance): void {
-  expect(actual.length).toBe(expected.length);
-  for (let k = 0; k < expected.length; k++) {
-    const e = expected[k]!;
-    const a = actual[k]!;
-    if (Math.abs(a - e) > tolerance.atol + tolerance.rtol * Math.abs(e)) {
-      expect.fail(`entry ${k}: got ${a}, expected ${e} (rtol ${tolerance.rtol}, atol ${tolerance.atol})`);
-    }
-  }
-}
-
-/** `XᵀX` of a row-major rows × cols matrix, in float64. */
-function gram(values: ArrayLike<number>, rows: number, cols: number): Float64Array {
-  const out = new Float64Array(cols * cols);
-  for (let r = 0; r < rows; r++)
-    for (let i = 0; i < cols; i++)
-      for (let j = 0; j < cols; j++) out[i * cols + j]! += values[r * cols + i]! * values[r * cols + j]!;
-  return out;
-}
+import { expectClose, gram, randomValues } from './helpers.js';
 
 const layer = (inFeatures: number, outFeatures: number, bias: boolean): LinearLayer => ({
   name: 'fc1',

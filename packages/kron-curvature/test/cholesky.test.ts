@@ -2,57 +2,10 @@ import { type DType, roundTo, unitRoundoff } from '@singd/half';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { choleskyDecompose, choleskySolve, choleskySolveRight } from '../src/cholesky.js';
+import { inverse, matmul, random, transpose } from './helpers.js';
 
 // ---------------------------------------------------------------------------------------------
 // Dense float64 helpers, written independently of the code under test.
-
-/** Row-major `a (m × k) · b (k × n)`. */
-function matmul(a: ArrayLike<number>, b: ArrayLike<number>, m: number, k: number, n: number): Float64Array {
-  const c = new Float64Array(m * n);
-  for (let i = 0; i < m; i++) {
-    for (let j = 0; j < n; j++) {
-      let sum = 0;
-      for (let p = 0; p < k; p++) sum += a[i * k + p]! * b[p * n + j]!;
-      c[i * n + j] = sum;
-    }
-  }
-  return c;
-}
-
-function transpose(a: ArrayLike<number>, rows: number, cols: number): Float64Array {
-  const t = new Float64Array(rows * cols);
-  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) t[j * rows + i] = a[i * cols + j]!;
-  return t;
-}
-
-/** `S⁻¹` by Gauss–Jordan elimination with partial pivoting. */
-function inverse(s: ArrayLike<number>, d: number): Float64Array {
-  const a = Float64Array.from(s);
-  const inv = new Float64Array(d * d);
-  for (let i = 0; i < d; i++) inv[i * d + i] = 1;
-  for (let col = 0; col < d; col++) {
-    let best = col;
-    for (let r = col + 1; r < d; r++) if (Math.abs(a[r * d + col]!) > Math.abs(a[best * d + col]!)) best = r;
-    for (let j = 0; j < d; j++) {
-      [a[col * d + j], a[best * d + j]] = [a[best * d + j]!, a[col * d + j]!];
-      [inv[col * d + j], inv[best * d + j]] = [inv[best * d + j]!, inv[col * d + j]!];
-    }
-    const p = a[col * d + col]!;
-    for (let j = 0; j < d; j++) {
-      a[col * d + j] = a[col * d + j]! / p;
-      inv[col * d + j] = inv[col * d + j]! / p;
-    }
-    for (let r = 0; r < d; r++) {
-      if (r === col) continue;
-      const f = a[r * d + col]!;
-      for (let j = 0; j < d; j++) {
-        a[r * d + j] = a[r * d + j]! - f * a[col * d + j]!;
-        inv[r * d + j] = inv[r * d + j]! - f * inv[col * d + j]!;
-      }
-    }
-  }
-  return inv;
-}
 
 /** Largest absolute entry. */
 function maxAbs(a: ArrayLike<number>): number {
@@ -87,17 +40,6 @@ function hilbert(d: number): Float64Array {
   const h = new Float64Array(d * d);
   for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) h[i * d + j] = 1 / (i + j + 1);
   return h;
-}
-
-/** A deterministic uniform [0, 1) generator (mulberry32). */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** A KFAC-like factor `ÃᵀÃ + λI` with a rank-deficient `Ã` (rows < d), entries `U(−1,1)/√rows`. */

@@ -11,61 +11,10 @@ import {
   kfacParameterUpdate,
   resolveKfacOptions,
 } from '../src/kfac.js';
+import { gram, identity, inverse, matmul, random, transpose } from './helpers.js';
 
 // ---------------------------------------------------------------------------------------------
 // Dense float64 reference, written independently of the code under test.
-
-function matmul(a: ArrayLike<number>, b: ArrayLike<number>, m: number, k: number, n: number): Float64Array {
-  const c = new Float64Array(m * n);
-  for (let i = 0; i < m; i++) {
-    for (let j = 0; j < n; j++) {
-      let sum = 0;
-      for (let p = 0; p < k; p++) sum += a[i * k + p]! * b[p * n + j]!;
-      c[i * n + j] = sum;
-    }
-  }
-  return c;
-}
-
-function transpose(a: ArrayLike<number>, rows: number, cols: number): Float64Array {
-  const t = new Float64Array(rows * cols);
-  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) t[j * rows + i] = a[i * cols + j]!;
-  return t;
-}
-
-function identity(d: number): Float64Array {
-  const m = new Float64Array(d * d);
-  for (let i = 0; i < d; i++) m[i * d + i] = 1;
-  return m;
-}
-
-/** `S⁻¹` by Gauss–Jordan elimination with partial pivoting. */
-function inverse(s: ArrayLike<number>, d: number): Float64Array {
-  const a = Float64Array.from(s);
-  const inv = identity(d);
-  for (let col = 0; col < d; col++) {
-    let best = col;
-    for (let r = col + 1; r < d; r++) if (Math.abs(a[r * d + col]!) > Math.abs(a[best * d + col]!)) best = r;
-    for (let j = 0; j < d; j++) {
-      [a[col * d + j], a[best * d + j]] = [a[best * d + j]!, a[col * d + j]!];
-      [inv[col * d + j], inv[best * d + j]] = [inv[best * d + j]!, inv[col * d + j]!];
-    }
-    const p = a[col * d + col]!;
-    for (let j = 0; j < d; j++) {
-      a[col * d + j] = a[col * d + j]! / p;
-      inv[col * d + j] = inv[col * d + j]! / p;
-    }
-    for (let r = 0; r < d; r++) {
-      if (r === col) continue;
-      const f = a[r * d + col]!;
-      for (let j = 0; j < d; j++) {
-        a[r * d + j] = a[r * d + j]! - f * a[col * d + j]!;
-        inv[r * d + j] = inv[r * d + j]! - f * inv[col * d + j]!;
-      }
-    }
-  }
-  return inv;
-}
 
 /** `(1−β)·S + β·(U + λI)` in float64. */
 function referenceUpdate(
@@ -78,10 +27,6 @@ function referenceUpdate(
   return s.map((v, index) => (1 - beta) * v + beta * (u[index]! + (index % (d + 1) === 0 ? damping : 0)));
 }
 
-function gram(x: ArrayLike<number>, rows: number, cols: number): Float64Array {
-  return matmul(transpose(x, rows, cols), x, cols, rows, cols);
-}
-
 function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, rtol: number, atol = 0): void {
   expect(actual.length).toBe(expected.length);
   for (let i = 0; i < expected.length; i++) {
@@ -90,16 +35,6 @@ function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, rto
       throw new Error(`entry ${i}: ${actual[i]} vs ${expected[i]} (bound ${bound})`);
     }
   }
-}
-
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function randomArray(next: () => number, length: number, scale = 1): Float64Array {

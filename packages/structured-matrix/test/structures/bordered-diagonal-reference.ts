@@ -1,12 +1,39 @@
 /**
  * A plain float64 `number[][]` reference for the four bordered-diagonal structures: the free
- * pattern of each kind, the projection Π by the generic rule of spec §3.2 (written from the
- * pattern alone, not from the per-kind formulas), the documented storage layout, and the few
- * dense operations the tests compare against. Deliberately naive: O(d³) loops.
+ * pattern of each kind, the documented storage layout, and the few dense operations the tests
+ * compare against. The generic dense helpers and the projection Π of spec §3.2 come from the
+ * exported testing module (through ./dense-reference.ts). Deliberately naive: O(d³) loops.
  */
+import { referenceProjection } from '../../src/testing/reference-projection.js';
+import {
+  absRows,
+  identityRows,
+  matmulRows,
+  symmetrize,
+  transposeRows,
+  zerosRows,
+} from './dense-reference.js';
 
 /** A dense matrix as rows of float64 numbers. */
 export type Dense = number[][];
+
+export { abs, identity, matmul, referenceProject, symmetrize, transpose, zeros };
+
+/** `|a|` entrywise (for error magnitudes). */
+const abs: (a: Dense) => Dense = absRows;
+/** The d × d identity. */
+const identity: (d: number) => Dense = identityRows;
+/** `a·b`. */
+const matmul = (a: Dense, b: Dense): Dense => matmulRows(a, b);
+/** `aᵀ`. */
+const transpose = (a: Dense): Dense => transposeRows(a);
+/** The `rows × cols` zero matrix. */
+const zeros: (rows: number, cols?: number) => Dense = zerosRows;
+
+/** `Π(M)` by the rule of spec §3.2 (the exported reference projection). */
+function referenceProject(kind: BorderedKind, m: Dense): Dense {
+  return referenceProjection({ kind }, m);
+}
 
 /** The four kinds under test. */
 export const BORDERED_KINDS = [
@@ -42,18 +69,6 @@ export function isFree(kind: BorderedKind, d: number, i: number, j: number): boo
   }
 }
 
-/** The `rows × cols` zero matrix. */
-export function zeros(rows: number, cols: number = rows): Dense {
-  return Array.from({ length: rows }, () => new Array<number>(cols).fill(0));
-}
-
-/** The d × d identity. */
-export function identity(d: number): Dense {
-  const result = zeros(d);
-  for (let i = 0; i < d; i++) result[i]![i] = 1;
-  return result;
-}
-
 /** Row-major values as a `rows × cols` dense matrix. */
 export function fromValues(values: ArrayLike<number>, rows: number, cols: number): Dense {
   const result = zeros(rows, cols);
@@ -61,62 +76,9 @@ export function fromValues(values: ArrayLike<number>, rows: number, cols: number
   return result;
 }
 
-/** `a·b`. */
-export function matmul(a: Dense, b: Dense): Dense {
-  const rows = a.length;
-  const inner = b.length;
-  const cols = inner === 0 ? 0 : b[0]!.length;
-  const result = zeros(rows, cols);
-  for (let i = 0; i < rows; i++) {
-    for (let j = 0; j < cols; j++) {
-      let total = 0;
-      for (let k = 0; k < inner; k++) total += a[i]![k]! * b[k]![j]!;
-      result[i]![j] = total;
-    }
-  }
-  return result;
-}
-
-/** `aᵀ`. */
-export function transpose(a: Dense): Dense {
-  const rows = a.length;
-  const cols = rows === 0 ? 0 : a[0]!.length;
-  const result = zeros(cols, rows);
-  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) result[j]![i] = a[i]![j]!;
-  return result;
-}
-
 /** `alpha·a + beta·b`. */
 export function combine(alpha: number, a: Dense, beta: number, b: Dense): Dense {
   return a.map((row, i) => row.map((value, j) => alpha * value + beta * b[i]![j]!));
-}
-
-/** Entrywise absolute value (for error magnitudes). */
-export function abs(a: Dense): Dense {
-  return a.map((row) => row.map(Math.abs));
-}
-
-/** `(a + aᵀ)/2`. */
-export function symmetrize(a: Dense): Dense {
-  return combine(0.5, a, 0.5, transpose(a));
-}
-
-/**
- * `Π(M)` by the generic rule of spec §3.2: a free diagonal entry is copied; a free
- * off-diagonal entry whose mirror is structurally zero takes `M_ij + M_ji`; one whose mirror
- * is free too (never the case here) is copied; non-free entries are 0.
- */
-export function referenceProject(kind: BorderedKind, m: Dense): Dense {
-  const d = m.length;
-  const result = zeros(d);
-  for (let i = 0; i < d; i++) {
-    for (let j = 0; j < d; j++) {
-      if (!isFree(kind, d, i, j)) continue;
-      if (i === j || isFree(kind, d, j, i)) result[i]![j] = m[i]![j]!;
-      else result[i]![j] = m[i]![j]! + m[j]![i]!;
-    }
-  }
-  return result;
 }
 
 /**

@@ -18,76 +18,52 @@ import { getBackend } from '../../src/backend/registry.js';
 import { DenseMatrix } from '../../src/structures/dense.js';
 import type { StructureFactory } from '../../src/structures/structure-factory.js';
 import type { StructuredMatrix } from '../../src/structures/structured-matrix.js';
+import {
+  denseAbs,
+  denseAdd,
+  denseFrobeniusNorm,
+  denseIdentity,
+  denseMatmul,
+  denseMaxAbsEntry,
+  denseScale,
+  denseSymmetrize,
+  denseTrace,
+  denseTranspose,
+  denseZeros,
+} from '../../src/testing/dense-reference.js';
 
 export type Rows = number[][];
 
-export function zerosRows(rows: number, cols: number = rows): Rows {
-  return Array.from({ length: rows }, () => new Array<number>(cols).fill(0));
-}
+// The plain float64 helpers come from the exported testing module; these names are kept for the tests.
+export const zerosRows: (rows: number, cols?: number) => Rows = denseZeros;
+export const identityRows: (d: number) => Rows = denseIdentity;
+export const absRows: (a: Rows) => Rows = denseAbs;
+/** `a + alpha·b`. */
+export const addRows: (a: Rows, b: Rows, alpha?: number) => Rows = denseAdd;
+export const scaleRowsBy: (a: Rows, value: number) => Rows = denseScale;
+/** `(M + Mᵀ)/2`. */
+export const symmetrize: (a: Rows) => Rows = denseSymmetrize;
+export const maxAbsRows: (a: Rows) => number = denseMaxAbsEntry;
+export const trace: (a: Rows) => number = denseTrace;
+export const frobeniusNormRows: (a: Rows) => number = denseFrobeniusNorm;
 
-export function identityRows(d: number): Rows {
-  const result = zerosRows(d, d);
-  for (let i = 0; i < d; i++) result[i]![i] = 1;
-  return result;
-}
-
+/** `aᵀ` (`cols` = columns of a, needed when a has no rows). */
 export function transposeRows(a: Rows, cols = a[0]?.length ?? 0): Rows {
-  const result = zerosRows(cols, a.length);
-  a.forEach((row, i) => {
-    row.forEach((value, j) => {
-      result[j]![i] = value;
-    });
-  });
-  return result;
+  return a.length === 0 ? denseZeros(cols, 0) : denseTranspose(a);
 }
 
-/** `a·b` in float64 (`cols` given when `b` has no rows). */
+/** `a·b` in float64 (`cols` = columns of b, needed when b has no rows). */
 export function matmulRows(a: Rows, b: Rows, cols = b[0]?.length ?? 0): Rows {
-  const result = zerosRows(a.length, cols);
-  for (let i = 0; i < a.length; i++) {
-    const row = a[i]!;
-    const out = result[i]!;
-    for (let k = 0; k < row.length; k++) {
-      const aik = row[k]!;
-      const bRow = b[k]!;
-      for (let j = 0; j < cols; j++) out[j] = out[j]! + aik * bRow[j]!;
-    }
-  }
-  return result;
+  return b.length === 0 ? denseZeros(a.length, cols) : denseMatmul(a, b);
 }
 
 export function mapRows(a: Rows, f: (value: number, i: number, j: number) => number): Rows {
   return a.map((row, i) => row.map((value, j) => f(value, i, j)));
 }
 
-export function absRows(a: Rows): Rows {
-  return mapRows(a, Math.abs);
-}
-
-export function addRows(a: Rows, b: Rows, alpha = 1): Rows {
-  return mapRows(a, (value, i, j) => value + alpha * b[i]![j]!);
-}
-
-export function scaleRowsBy(a: Rows, value: number): Rows {
-  return mapRows(a, (x) => value * x);
-}
-
-/** `(M + Mᵀ)/2`. */
-export function symmetrize(a: Rows): Rows {
-  return mapRows(a, (value, i, j) => (value + a[j]![i]!) / 2);
-}
-
 /** Squared Frobenius norm. */
 export function frobeniusSquared(a: Rows): number {
   return a.reduce((total, row) => total + row.reduce((s, x) => s + x * x, 0), 0);
-}
-
-export function maxAbsRows(a: Rows): number {
-  return a.reduce((best, row) => row.reduce((b, x) => Math.max(b, Math.abs(x)), best), 0);
-}
-
-export function trace(a: Rows): number {
-  return a.reduce((total, row, i) => total + row[i]!, 0);
 }
 
 /** A small deterministic PRNG (mulberry32): uniform numbers in [0, 1). */

@@ -13,8 +13,9 @@
  */
 import { type DType, type Tolerance, toleranceFor } from '@singd/half';
 import fc from 'fast-check';
-import { expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getBackend } from '../../src/backend/registry.js';
+import { setDenseFallbackMode } from '../../src/fallback.js';
 import { DenseMatrix } from '../../src/structures/dense.js';
 import { type LowerToeplitzMatrix, lowerToeplitzStructure } from '../../src/structures/lower-toeplitz.js';
 import {
@@ -26,8 +27,28 @@ import {
   type UpperTriangularMatrix,
   upperTriangularStructure,
 } from '../../src/structures/upper-triangular.js';
-
-export type Rows = number[][];
+import { referenceProjection } from '../../src/testing/reference-projection.js';
+import {
+  absRows,
+  addRows,
+  BYTES_PER_ELEMENT,
+  denseOf,
+  expectClose,
+  expectEqualRows,
+  frobeniusNormRows,
+  identityRows,
+  matmulRows,
+  maxAbsRows,
+  type Rows,
+  randomRows,
+  randomSource,
+  rowsOf,
+  scaleRowsBy,
+  symmetrize,
+  trace,
+  transposeRows,
+  zerosRows,
+} from './dense-reference.js';
 
 /** The four structures these helpers cover. */
 export type Kind = 'lower-toeplitz' | 'upper-toeplitz' | 'lower-triangular' | 'upper-triangular';
@@ -37,63 +58,36 @@ export const SIZES = [1, 2, 3, 4, 5, 7, 10, 31, 50, 64, 100] as const;
 
 export const DTYPES: readonly DType[] = ['float64', 'float32', 'bfloat16', 'float16'];
 
-export const BYTES_PER_ELEMENT: Readonly<Record<DType, number>> = {
-  float64: 8,
-  float32: 4,
-  bfloat16: 2,
-  float16: 2,
-};
+/** The symmetric 3 × 3 matrix of the worked examples (spec §3.4). */
+export const M = [
+  [1, 2, 3],
+  [2, 4, 5],
+  [3, 5, 6],
+];
+
+/**
+ * The common preamble of a test file: the dense fallback throws for the whole file (so no
+ * operation silently goes through a dense matrix), and {@link describeOperations} runs for
+ * each of `kinds` and every dtype.
+ */
+export function describeKinds(kinds: readonly Kind[]): void {
+  let previousMode: ReturnType<typeof setDenseFallbackMode>;
+  beforeAll(() => {
+    previousMode = setDenseFallbackMode('throw');
+  });
+  afterAll(() => {
+    setDenseFallbackMode(previousMode);
+  });
+
+  for (const kind of kinds) {
+    describe(kind, () => {
+      for (const dtype of DTYPES) describe(dtype, () => describeOperations(kind, dtype));
+    });
+  }
+}
 
 // ---------------------------------------------------------------------------------------------
 // Dense float64 linear algebra.
-
-export function zerosRows(rows: number, cols: number = rows): Rows {
-  return Array.from({ length: rows }, () => new Array<number>(cols).fill(0));
-}
-
-export function identityRows(d: number): Rows {
-  return Array.from({ length: d }, (_, i) => Array.from({ length: d }, (_, j) => (i === j ? 1 : 0)));
-}
-
-export function transposeRows(a: Rows, cols = a[0]?.length ?? 0): Rows {
-  return Array.from({ length: cols }, (_, j) => a.map((row) => row[j]!));
-}
-
-/** `a·b` (`cols` = columns of b, needed when b has no rows). */
-export function matmulRows(a: Rows, b: Rows, cols = b[0]?.length ?? 0): Rows {
-  const result = zerosRows(a.length, cols);
-  a.forEach((row, i) => {
-    const out = result[i]!;
-    row.forEach((aik, k) => {
-      if (aik === 0) return;
-      const bRow = b[k]!;
-      for (let j = 0; j < cols; j++) out[j] = out[j]! + aik * bRow[j]!;
-    });
-  });
-  return result;
-}
-
-export function mapRows(a: Rows, f: (value: number, i: number, j: number) => number): Rows {
-  return a.map((row, i) => row.map((value, j) => f(value, i, j)));
-}
-
-export function absRows(a: Rows): Rows {
-  return mapRows(a, Math.abs);
-}
-
-/** `a + alpha·b`. */
-export function addRows(a: Rows, b: Rows, alpha = 1): Rows {
-  return mapRows(a, (value, i, j) => value + alpha * b[i]![j]!);
-}
-
-export function scaleRowsBy(a: Rows, value: number): Rows {
-  return mapRows(a, (x) => value * x);
-}
-
-/** `(M + Mᵀ)/2`. */
-export function symmetrize(a: Rows): Rows {
-  return mapRows(a, (value, i, j) => (value + a[j]![i]!) / 2);
-}
 
 /** `A·Aᵀ` and its magnitude `|A|·|A|ᵀ`. */
 export function gramRows(a: Rows, d = a.length): { value: Rows; magnitude: Rows } {
@@ -105,49 +99,6 @@ export function gramRows(a: Rows, d = a.length): { value: Rows; magnitude: Rows 
   };
 }
 
-export function frobeniusNormRows(a: Rows): number {
-  return Math.sqrt(a.reduce((total, row) => total + row.reduce((s, x) => s + x * x, 0), 0));
-}
-
-export function maxAbsRows(a: Rows): number {
-  return a.reduce((best, row) => row.reduce((b, x) => Math.max(b, Math.abs(x)), best), 0);
-}
-
-export function traceRows(a: Rows): number {
-  return a.reduce((total, row, i) => total + row[i]!, 0);
-}
-
-/** A deterministic PRNG (mulberry32), uniform in [0, 1). */
-export function randomSource(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Entries uniform in [−1, 1). */
-export function randomRows(random: () => number, rows: number, cols: number): Rows {
-  return Array.from({ length: rows }, () => Array.from({ length: cols }, () => 2 * random() - 1));
-}
-
-/** A dense matrix of `dtype` (cpu backend) holding `rows` rounded to `dtype`. */
-export function denseOf(rows: Rows, dtype: DType, cols = rows[0]?.length ?? 0): DenseMatrix {
-  if (rows.length === 0 || cols === 0) return DenseMatrix.zeros(rows.length, cols, dtype);
-  return DenseMatrix.fromRows(rows, dtype);
-}
-
-/** The exact stored values of a dense matrix. */
-export function rowsOf(matrix: DenseMatrix): Rows {
-  const values = matrix.toFloat64Array();
-  return Array.from({ length: matrix.rows }, (_, i) =>
-    Array.from(values.subarray(i * matrix.cols, (i + 1) * matrix.cols)),
-  );
-}
-
 /** `rows` rounded to `dtype` (through a dense matrix). */
 export function roundedRows(rows: Rows, dtype: DType, cols = rows[0]?.length ?? 0): Rows {
   return rowsOf(denseOf(rows, dtype, cols));
@@ -155,41 +106,6 @@ export function roundedRows(rows: Rows, dtype: DType, cols = rows[0]?.length ?? 
 
 // ---------------------------------------------------------------------------------------------
 // Comparisons.
-
-/**
- * Throws (naming the first offending entry) unless the shapes agree and
- * `|actual − expected| ≤ atol + rtol·magnitude` entrywise.
- */
-export function expectClose(
-  actual: Rows,
-  expected: Rows,
-  magnitude: Rows,
-  tolerance: Tolerance,
-  label: string,
-): void {
-  if (actual.length !== expected.length)
-    throw new Error(`${label}: ${actual.length} rows, expected ${expected.length}`);
-  expected.forEach((row, i) => {
-    const actualRow = actual[i]!;
-    if (actualRow.length !== row.length) {
-      throw new Error(`${label}: row ${i} has ${actualRow.length} entries, expected ${row.length}`);
-    }
-    row.forEach((e, j) => {
-      const a = actualRow[j]!;
-      const bound = tolerance.atol + tolerance.rtol * Math.abs(magnitude[i]![j]!);
-      if (!(Math.abs(a - e) <= bound)) {
-        throw new Error(
-          `${label}: entry (${i}, ${j}) of ${expected.length}×${row.length} is ${a}, expected ${e} (|diff| ${Math.abs(a - e)} > ${bound})`,
-        );
-      }
-    });
-  });
-}
-
-/** Exact equality entry by entry. */
-export function expectEqualRows(actual: Rows, expected: Rows, label: string): void {
-  expectClose(actual, expected, expected, { rtol: 0, atol: 0 }, label);
-}
 
 /** `|actual − expected| ≤ atol + rtol·magnitude` for scalars. */
 export function expectCloseNumber(
@@ -236,24 +152,7 @@ export function patternOf(kind: Kind, d: number): Pattern {
  * the entries tied to it; everything else is 0.
  */
 export function projectRows(kind: Kind, m: Rows): Rows {
-  const d = m.length;
-  const { free, tie } = patternOf(kind, d);
-  const groups = new Map<number, { total: number; count: number }>();
-  for (let i = 0; i < d; i++) {
-    for (let j = 0; j < d; j++) {
-      if (!free(i, j)) continue;
-      const hat = i === j || free(j, i) ? m[i]![j]! : m[i]![j]! + m[j]![i]!;
-      const group = groups.get(tie(i, j)) ?? { total: 0, count: 0 };
-      group.total += hat;
-      group.count += 1;
-      groups.set(tie(i, j), group);
-    }
-  }
-  return mapRows(m, (_, i, j) => {
-    if (!free(i, j)) return 0;
-    const group = groups.get(tie(i, j))!;
-    return group.total / group.count;
-  });
+  return referenceProjection({ kind }, m);
 }
 
 /**
@@ -367,6 +266,17 @@ export function projectMatrix(kind: Kind, m: DenseMatrix): TestMatrix {
   return FACTORIES[kind].project({ kind } as never, m) as TestMatrix;
 }
 
+/** Every operation of a d = 0 matrix of `kind` (the projection of a 0 × 0 matrix) works. */
+export function expectEmptyWorks(kind: Kind): void {
+  const empty = projectMatrix(kind, DenseMatrix.zeros(0, 0, 'float32'));
+  expect(empty.toRows()).toEqual([]);
+  expect(empty.fromInner().parameterCount).toBe(0);
+  expect(empty.fromInner(DenseMatrix.zeros(0, 3, 'float32')).parameterCount).toBe(0);
+  expect(empty.frobeniusNorm()).toBe(0);
+  expect(empty.averageTrace()).toBe(0);
+  expectEqualRows(empty.transpose().toRows(), [], 'transpose');
+}
+
 export function identityMatrix(kind: Kind, d: number, dtype: DType): TestMatrix {
   return FACTORIES[kind].identity({ kind } as never, d, dtype, getBackend('cpu')) as TestMatrix;
 }
@@ -464,8 +374,8 @@ export function describeOperations(kind: Kind, dtype: DType): void {
     forAllSizes((d, random) => {
       const stored = roundedRows(randomRows(random, d, d), dtype);
       const s = projectMatrix(kind, denseOf(stored, dtype));
-      const diagonalMagnitude = traceRows(absRows(stored)) / d;
-      expectCloseNumber(s.averageTrace(), traceRows(stored) / d, diagonalMagnitude, single, 'averageTrace');
+      const diagonalMagnitude = trace(absRows(stored)) / d;
+      expectCloseNumber(s.averageTrace(), trace(stored) / d, diagonalMagnitude, single, 'averageTrace');
     });
   });
 
@@ -620,8 +530,8 @@ export function describeOperations(kind: Kind, dtype: DType): void {
         const kRows = k.toRows();
         expectCloseNumber(
           k.averageTrace(),
-          traceRows(kRows) / d,
-          traceRows(absRows(kRows)) / d,
+          trace(kRows) / d,
+          trace(absRows(kRows)) / d,
           exact,
           'averageTrace',
         );

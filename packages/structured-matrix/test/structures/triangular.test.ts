@@ -1,41 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { packedIndex } from '../../src/backend/cpu/packed-triangular.js';
 import { getBackend } from '../../src/backend/registry.js';
-import { setDenseFallbackMode } from '../../src/fallback.js';
 import { DenseMatrix } from '../../src/structures/dense.js';
 import { LowerTriangularMatrix, lowerTriangularStructure } from '../../src/structures/lower-triangular.js';
 import { packedRowStart } from '../../src/structures/triangular-common.js';
 import { UpperTriangularMatrix, upperTriangularStructure } from '../../src/structures/upper-triangular.js';
+import { denseOf, randomSource } from './dense-reference.js';
 import {
-  DTYPES,
-  denseOf,
-  describeOperations,
-  expectEqualRows,
+  describeKinds,
+  expectEmptyWorks,
   groupElement,
+  M,
   projectRows,
-  randomSource,
   SIZES,
 } from './toeplitz-triangular-reference.js';
 
-const M = [
-  [1, 2, 3],
-  [2, 4, 5],
-  [3, 5, 6],
-];
-
-let previousMode: ReturnType<typeof setDenseFallbackMode>;
-beforeAll(() => {
-  previousMode = setDenseFallbackMode('throw');
-});
-afterAll(() => {
-  setDenseFallbackMode(previousMode);
-});
-
-for (const kind of ['lower-triangular', 'upper-triangular'] as const) {
-  describe(kind, () => {
-    for (const dtype of DTYPES) describe(dtype, () => describeOperations(kind, dtype));
-  });
-}
+describeKinds(['lower-triangular', 'upper-triangular']);
 
 describe('triangular: worked examples and layout', () => {
   it('Π of [[1,2,3],[2,4,5],[3,5,6]]: diagonal kept, free off-diagonal entries doubled', () => {
@@ -117,16 +97,7 @@ describe('triangular: errors', () => {
   });
 
   it('d = 0 works throughout', () => {
-    const empty = upperTriangularStructure.project(
-      { kind: 'upper-triangular' },
-      DenseMatrix.zeros(0, 0, 'float32'),
-    );
-    expect(empty.toRows()).toEqual([]);
-    expect(empty.fromInner().parameterCount).toBe(0);
-    expect(empty.fromInner(DenseMatrix.zeros(0, 3, 'float32')).parameterCount).toBe(0);
-    expect(empty.frobeniusNorm()).toBe(0);
-    expect(empty.averageTrace()).toBe(0);
-    expectEqualRows(empty.transpose().toRows(), [], 'transpose');
+    expectEmptyWorks('upper-triangular');
     expect(denseOf([], 'float32').shape).toEqual([0, 0]);
   });
 });
