@@ -147,9 +147,19 @@ describe('choleskyDecompose in float64', () => {
           const x = Float64Array.from(values.take(n * d));
           const result = choleskySolveRight(factorOf(s, d, 'float64'), d, x, n, 'float64');
           const expected = matmul(x, inverse(s, d), n, d, d);
+          // Forward error ≤ cond(S)·(backward error): bound it with ‖S‖·‖S⁻¹‖ (max-entry norms).
+          const condition = d * d * maxAbs(s) * maxAbs(inverse(s, d));
           const scale = maxAbs(expected) + maxAbs(x);
           for (let i = 0; i < n * d; i++)
-            expect(Math.abs(result[i]! - expected[i]!)).toBeLessThanOrEqual(1e-10 * scale);
+            expect(Math.abs(result[i]! - expected[i]!)).toBeLessThanOrEqual(
+              1e-13 * condition * scale + 1e-300,
+            );
+          // And the residual is small (backward stability): ‖X̂·S − X‖ ≤ 1e-12·(‖X̂‖‖S‖d + ‖X‖).
+          const residual = matmul(result, s, n, d, d);
+          for (let i = 0; i < n * d; i++)
+            expect(Math.abs(residual[i]! - x[i]!)).toBeLessThanOrEqual(
+              1e-12 * (d * maxAbs(result) * maxAbs(s) + maxAbs(x)) + 1e-300,
+            );
         },
       ),
     );
