@@ -1,4 +1,20 @@
 export * from './checkpoint/index.js';
+export {
+  accumulateCapture,
+  type CaptureOptions,
+  initLayerState,
+  type LrCov,
+  lrCovAt,
+  type NaturalGradientOptions,
+  naturalGradient,
+  type ResolvedSingdPreconditionerOptions,
+  resolveSingdPreconditionerOptions,
+  SINGD_PRECONDITIONER_DEFAULTS,
+  type SingdLayerState,
+  type SingdPreconditionerOptions,
+  type UpdateOptions,
+  updatePreconditioner,
+} from './preconditioner/index.js';
 export { type AdamWOptions, type AdamWState, adamw } from './transforms/adamw.js';
 export { addDecayedWeights } from './transforms/add-decayed-weights.js';
 export type {
