@@ -1,5 +1,13 @@
 export * from './checkpoint/index.js';
 export {
+  type LinearParams,
+  Singd,
+  type SingdLayerMemory,
+  type SingdMemoryReport,
+  type SingdOptions,
+  type SingdStepResult,
+} from './optimizer/index.js';
+export {
   accumulateCapture,
   type CaptureOptions,
   initLayerState,

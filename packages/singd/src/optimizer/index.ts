@@ -1,0 +1,8 @@
+export {
+  type LinearParams,
+  Singd,
+  type SingdLayerMemory,
+  type SingdMemoryReport,
+  type SingdOptions,
+  type SingdStepResult,
+} from './singd.js';
