@@ -352,6 +352,48 @@ function withIdentityMagnitude(a: Rows, value: number): number[][] {
   return denseAdd(denseAbs(a), denseIdentity(a.length), Math.abs(value));
 }
 
+/**
+ * One structured × dense product check: `op(S)·X` (`side` = 'left', X is d × n) or `X·op(S)`
+ * ('right', X is n × d), `op` the identity or the transpose, against the dense product, with an
+ * error bound from the same product of absolute values; operands must stay unchanged.
+ */
+function denseProductCheck(
+  name: string,
+  label: string,
+  product: (s: StructuredMatrix, x: DenseMatrix) => DenseMatrix,
+  side: 'left' | 'right',
+  transposed: boolean,
+  fixedWidth?: (d: number) => number,
+): CheckDefinition {
+  return {
+    name,
+    cases: (ctx) =>
+      perElementWithDense(
+        ctx,
+        (n) => (side === 'left' ? [ctx.d, n] : [n, ctx.d]),
+        (s, x) => {
+          const [rows, b] = [s.toRows(), x.toRows()];
+          const a = transposed ? denseTranspose(rows) : rows;
+          const result = product(s, x);
+          const op = `${label}(X)`;
+          expectMatrix(ctx, op, result, side === 'left' ? [ctx.d, x.cols] : [x.rows, ctx.d]);
+          const [first, second] = side === 'left' ? [a, b] : [b, a];
+          expectClose(
+            ctx,
+            'matmul',
+            `S.${op}`,
+            result.toRows(),
+            denseMatmul(first, second),
+            denseMatmul(denseAbs(first), denseAbs(second)),
+          );
+          expectUnchanged(op, s, rows);
+          expectUnchanged(op, x, b);
+        },
+        fixedWidth?.(ctx.d),
+      ),
+  };
+}
+
 /** The check list: one entry per operation or law. */
 const CHECKS: readonly CheckDefinition[] = [
   {
@@ -540,101 +582,29 @@ const CHECKS: readonly CheckDefinition[] = [
         );
       }),
   },
-  {
-    name: 'matmul(X): S·X for a dense X (d×n)',
-    cases: (ctx) =>
-      perElementWithDense(
-        ctx,
-        (n) => [ctx.d, n],
-        (s, x) => {
-          const [a, b] = [s.toRows(), x.toRows()];
-          const result = s.matmul(x);
-          expectMatrix(ctx, 'matmul(X)', result, [ctx.d, x.cols]);
-          expectClose(
-            ctx,
-            'matmul',
-            'S.matmul(X)',
-            result.toRows(),
-            denseMatmul(a, b),
-            denseMatmul(denseAbs(a), denseAbs(b)),
-          );
-          expectUnchanged('matmul(X)', s, a);
-          expectUnchanged('matmul(X)', x, b);
-        },
-      ),
-  },
-  {
-    name: 'transposeMatmul(X): Sᵀ·X for a dense X (d×2d)',
-    cases: (ctx) =>
-      perElementWithDense(
-        ctx,
-        (n) => [ctx.d, n],
-        (s, x) => {
-          const [a, b] = [s.toRows(), x.toRows()];
-          const at = denseTranspose(a);
-          const result = s.transposeMatmul(x);
-          expectMatrix(ctx, 'transposeMatmul(X)', result, [ctx.d, x.cols]);
-          expectClose(
-            ctx,
-            'matmul',
-            'S.transposeMatmul(X)',
-            result.toRows(),
-            denseMatmul(at, b),
-            denseMatmul(denseAbs(at), denseAbs(b)),
-          );
-          expectUnchanged('transposeMatmul(X)', s, a);
-          expectUnchanged('transposeMatmul(X)', x, b);
-        },
-        2 * ctx.d,
-      ),
-  },
-  {
-    name: 'rightMatmul(X): X·S for a dense X (n×d)',
-    cases: (ctx) =>
-      perElementWithDense(
-        ctx,
-        (n) => [n, ctx.d],
-        (s, x) => {
-          const [a, b] = [s.toRows(), x.toRows()];
-          const result = s.rightMatmul(x);
-          expectMatrix(ctx, 'rightMatmul(X)', result, [x.rows, ctx.d]);
-          expectClose(
-            ctx,
-            'matmul',
-            'S.rightMatmul(X)',
-            result.toRows(),
-            denseMatmul(b, a),
-            denseMatmul(denseAbs(b), denseAbs(a)),
-          );
-          expectUnchanged('rightMatmul(X)', s, a);
-          expectUnchanged('rightMatmul(X)', x, b);
-        },
-      ),
-  },
-  {
-    name: 'rightTransposeMatmul(X): X·Sᵀ for a dense X (n×d)',
-    cases: (ctx) =>
-      perElementWithDense(
-        ctx,
-        (n) => [n, ctx.d],
-        (s, x) => {
-          const [a, b] = [s.toRows(), x.toRows()];
-          const at = denseTranspose(a);
-          const result = s.rightTransposeMatmul(x);
-          expectMatrix(ctx, 'rightTransposeMatmul(X)', result, [x.rows, ctx.d]);
-          expectClose(
-            ctx,
-            'matmul',
-            'S.rightTransposeMatmul(X)',
-            result.toRows(),
-            denseMatmul(b, at),
-            denseMatmul(denseAbs(b), denseAbs(at)),
-          );
-          expectUnchanged('rightTransposeMatmul(X)', s, a);
-          expectUnchanged('rightTransposeMatmul(X)', x, b);
-        },
-      ),
-  },
+  denseProductCheck('matmul(X): S·X for a dense X (d×n)', 'matmul', (s, x) => s.matmul(x), 'left', false),
+  denseProductCheck(
+    'transposeMatmul(X): Sᵀ·X for a dense X (d×2d)',
+    'transposeMatmul',
+    (s, x) => s.transposeMatmul(x),
+    'left',
+    true,
+    (d) => 2 * d,
+  ),
+  denseProductCheck(
+    'rightMatmul(X): X·S for a dense X (n×d)',
+    'rightMatmul',
+    (s, x) => s.rightMatmul(x),
+    'right',
+    false,
+  ),
+  denseProductCheck(
+    'rightTransposeMatmul(X): X·Sᵀ for a dense X (n×d)',
+    'rightTransposeMatmul',
+    (s, x) => s.rightTransposeMatmul(x),
+    'right',
+    true,
+  ),
   {
     name: 'matmul(S₂): S₁·S₂ stays in the structure (closure) and equals the dense product',
     cases: (ctx) =>
