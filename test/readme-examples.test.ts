@@ -1,6 +1,6 @@
 /**
- * Every ```ts block of every package README runs as a test: a README example that drifts
- * from the API fails here. Blocks use `node:assert/strict` for their claims.
+ * Every ```ts block of every package README and of every page under docs/ runs as a test: an
+ * example that drifts from the API fails here. Blocks use `node:assert/strict` for their claims.
  */
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -19,6 +19,22 @@ const readmes = readdirSync(join(root, 'packages')).map((dir) => ({
   text: readFileSync(join(root, 'packages', dir, 'README.md'), 'utf8'),
 }));
 
+function markdownFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return entry.name === 'node_modules' ? [] : markdownFiles(path);
+    return entry.name.endsWith('.md') ? [path] : [];
+  });
+}
+
+const docs = markdownFiles(join(root, 'docs')).map((path) => ({
+  name: path
+    .slice(root.length + 1)
+    .replaceAll('/', '-')
+    .replace(/\.md$/, ''),
+  text: readFileSync(path, 'utf8'),
+}));
+
 describe('README examples', () => {
   it('every implemented package README has at least one runnable example', () => {
     const withExamples = readmes.filter((r) => examples(r.text).length > 0).map((r) => r.dir);
@@ -31,6 +47,25 @@ describe('README examples', () => {
       it(`${dir} README example ${index + 1} runs`, async () => {
         mkdirSync(scratch, { recursive: true });
         const file = join(scratch, `${dir}-${index + 1}.ts`);
+        writeFileSync(file, code);
+        await import(pathToFileURL(file).href);
+      });
+    });
+  }
+});
+
+describe('docs examples', () => {
+  it('the guides hold runnable examples', () => {
+    expect(docs.some((page) => page.name.startsWith('docs-guides-') && examples(page.text).length > 0)).toBe(
+      true,
+    );
+  });
+
+  for (const { name, text } of docs) {
+    examples(text).forEach((code, index) => {
+      it(`${name} example ${index + 1} runs`, async () => {
+        mkdirSync(scratch, { recursive: true });
+        const file = join(scratch, `${name}-${index + 1}.ts`);
         writeFileSync(file, code);
         await import(pathToFileURL(file).href);
       });
