@@ -1,11 +1,37 @@
 export * from './checkpoint/index.js';
 export {
+  flattenLayerParams,
+  type LayerParams,
   type LinearParams,
+  type ResolvedLayer,
+  type ResolvedSingdLayerOptions,
+  type ResolvedSingdOptions,
+  resolveLayer,
+  resolveSingdLayerOptions,
+  resolveSingdOptions,
+  type ScaleBySingd,
+  type ScaleBySingdState,
+  SINGD_CHECKPOINT_FORMAT,
+  SINGD_DEFAULTS,
   Singd,
+  type SingdLayer,
   type SingdLayerMemory,
+  type SingdLayerOptions,
   type SingdMemoryReport,
+  type SingdOptimizer,
   type SingdOptions,
+  type SingdParameterUpdate,
+  type SingdParameterUpdateState,
+  type SingdState,
+  type SingdStepOptions,
+  type SingdStepOutcome,
   type SingdStepResult,
+  scaleBySingd,
+  singd,
+  singdMemoryReport,
+  singdStateFromTree,
+  singdStateToTree,
+  unflattenLayerParams,
 } from './optimizer/index.js';
 export {
   accumulateCapture,
@@ -37,6 +63,7 @@ export type {
 } from './transforms/api.js';
 export { applyUpdates } from './transforms/apply-updates.js';
 export { type ChainState, chain } from './transforms/chain.js';
+export { type PartitionState, partition } from './transforms/partition.js';
 export { type ScaleByAdamOptions, type ScaleByAdamState, scaleByAdam } from './transforms/scale-by-adam.js';
 export { type ScaleByLearningRateState, scaleByLearningRate } from './transforms/scale-by-learning-rate.js';
 export {
