@@ -7,7 +7,7 @@
  * TypeScript's `customConditions: ["@singd/source"]` (in each package's tsconfig.json) reads
  * the same condition, so the type checker and the test runner see the same files.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
@@ -41,8 +41,22 @@ function sourceAliases(): { find: RegExp; replacement: string }[] {
   return aliases;
 }
 
+/**
+ * README and docs examples run from `.vitest/` at the repository root, where the optional peer
+ * `@tensorflow/tfjs` (a devDependency of packages/tfjs only) does not resolve: point it there.
+ */
+function peerAliases(): { find: RegExp; replacement: string }[] {
+  return ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm']
+    .map((name) => ({ name, dir: join(packagesDir, 'tfjs', 'node_modules', name) }))
+    .filter(({ dir }) => existsSync(dir))
+    .map(({ name, dir }) => ({
+      find: new RegExp(`^${name.replace(/[/-]/g, '\\$&')}$`),
+      replacement: realpathSync(dir),
+    }));
+}
+
 export default defineConfig({
-  resolve: { alias: sourceAliases() },
+  resolve: { alias: [...sourceAliases(), ...peerAliases()] },
   test: {
     include: ['test/**/*.test.ts'],
     environment: 'node',
