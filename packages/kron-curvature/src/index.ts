@@ -46,6 +46,12 @@ export {
   resolveKfacOptions,
 } from './kfac.js';
 export {
+  type CheckedKfacLayerState,
+  type CheckedKfacState,
+  checkKfacState,
+  KfacStateError,
+} from './kfac-state.js';
+export {
   checkLinearLayer,
   type LinearLayer,
   processLinearCapture,

@@ -13,6 +13,7 @@ import {
   choleskySolve,
   choleskySolveRight,
 } from './cholesky.js';
+import { checkKfacState } from './kfac-state.js';
 import {
   type CaptureProcessingOptions,
   checkKfacApproximation,
@@ -136,8 +137,13 @@ export interface KfacLayerState {
   readonly pendingOutputCurvature: Float64Array | null;
 }
 
-/** The whole state of a {@link KfacPreconditioner}, as plain data. */
+/**
+ * The whole state of a {@link KfacPreconditioner}, as plain data: what
+ * {@link KfacPreconditioner.state} returns and {@link KfacPreconditioner.restore} takes back.
+ */
 export interface KfacState {
+  /** The precision every factor and pending `U` holds values of. */
+  readonly dtype: DType;
   /** The 0-based counter `t` of the next step. */
   readonly step: number;
   readonly layers: readonly KfacLayerState[];
@@ -277,6 +283,10 @@ function checkLayers(layers: readonly KfacLayer[]): KfacLayer[] {
  * changes: unknown layer names (Error), wrong sizes (RangeError naming the layer and both
  * shapes), `update` on a step that is not an update step, a missing `update` before an update
  * step (Error), invalid options (RangeError).
+ *
+ * **Checkpoints**: {@link state} returns the whole state as plain data and {@link restore} (or
+ * {@link KfacPreconditioner.fromState}) takes it back after validating it, so a run resumed
+ * from a saved state continues bit-identically.
  *
  * **Parameter updates** (weight decay, momentum, learning rate; spec §2.5.E3) are not part of
  * this class: apply {@link kfacParameterUpdate} (or any other rule) to the returned `P`.
@@ -513,11 +523,13 @@ export class KfacPreconditioner {
   }
 
   /**
-   * The whole state as plain data (copies): step counter, `S_K`, `S_C` and pending `U`s per
-   * layer. Cost `O(Σ d_K² + d_C²)`.
+   * The whole state as plain data (copies): dtype, step counter, `S_K`, `S_C` and pending `U`s
+   * per layer (the cached Cholesky factors are not part of it: {@link restore} recomputes them,
+   * bit-identically). Cost `O(Σ d_K² + d_C²)`.
    */
   state(): KfacState {
     return {
+      dtype: this.options.dtype,
       step: this.steps,
       layers: this.layers.map((layer) => {
         const slot = this.slots.get(layer.name)!;
@@ -532,6 +544,56 @@ export class KfacPreconditioner {
         };
       }),
     };
+  }
+
+  /**
+   * Replaces the whole state with `state` (from {@link state}, e.g. read back from a
+   * checkpoint), so that the preconditioner continues bit-identically to the one that produced
+   * it. The arrays are copied; the Cholesky factors of `S_K` and `S_C` are recomputed in `dtype`
+   * (the factorisation is deterministic, so they equal the cached ones of the original).
+   *
+   * Everything is validated first (see {@link checkKfacState}): the dtype, the step counter, the
+   * layer names (any order) and their `d_K`, `d_C`, the size, finiteness, dtype-exactness,
+   * symmetry and positive definiteness of every factor, and the pending `U`s (both or neither,
+   * finite, only at an update step). On any mismatch nothing changes. The options (`T`,
+   * `lrCov`, `damping`, …) are not part of the state: restore into a preconditioner built with
+   * the same options to continue the same run.
+   *
+   * Cost `O(Σ d_K³/3 + d_C³/3)` for the factorisations plus `O(Σ d_K² + d_C²)` for the checks and
+   * copies.
+   *
+   * @example
+   * ```ts
+   * const saved = kfac.state();
+   * const resumed = new KfacPreconditioner(kfac.layers, { T: 1 });
+   * resumed.restore(saved); // resumed.step(…) now equals kfac.step(…) bit for bit
+   * ```
+   * @throws KfacStateError listing every difference between `state` and this preconditioner.
+   */
+  restore(state: KfacState): void {
+    const checked = checkKfacState(this.layers, this.options, state);
+    for (const [name, layer] of checked.layers) {
+      const slot = this.slots.get(name)!;
+      slot.inputCurvature = layer.inputCurvature;
+      slot.outputCurvature = layer.outputCurvature;
+      slot.inputCholesky = layer.inputCholesky;
+      slot.outputCholesky = layer.outputCholesky;
+      slot.pendingInput = layer.pendingInput;
+      slot.pendingOutput = layer.pendingOutput;
+    }
+    this.steps = checked.step;
+  }
+
+  /**
+   * A new preconditioner for `layers` and `options` holding `state`: `new KfacPreconditioner(
+   * layers, options)` followed by {@link restore}. Cost as {@link restore}.
+   * @throws as the constructor for bad layers or options; KfacStateError listing every
+   *   difference between `state` and the layers/options.
+   */
+  static fromState(layers: readonly KfacLayer[], options: KfacOptions, state: KfacState): KfacPreconditioner {
+    const kfac = new KfacPreconditioner(layers, options);
+    kfac.restore(state);
+    return kfac;
   }
 
   private finishStep(): void {

@@ -544,8 +544,7 @@ export class Trainer {
    * rebuilt in the same process needs explicit layer names (auto-generated ones are numbered).
    * Everything is checked before anything changes.
    * @throws CheckpointError (`reason` 'mismatch' listing every difference: format, optimizer
-   *   kinds, loss, layers, weight shapes, optimizer state; or a corrupt/truncated file). KFAC
-   *   checkpoints cannot be loaded (kron-curvature's KfacPreconditioner cannot restore its state).
+   *   kinds, loss, layers, weight shapes, optimizer state; or a corrupt/truncated file).
    */
   loadCheckpoint(bytes: Uint8Array): void {
     this.assertUsable();

@@ -13,19 +13,13 @@ import {
   processConv2dCapture,
   processLinearCapture,
 } from '@singd/kron-curvature';
-import {
-  addDecayedWeights,
-  CheckpointError,
-  chain,
-  type StateTree,
-  scaleByLearningRate,
-  trace,
-} from '@singd/singd';
+import { addDecayedWeights, chain, type StateTree, scaleByLearningRate, trace } from '@singd/singd';
 import type { KfacTrainerOptions } from '../api.js';
 import type { CapturedCall } from '../capture.js';
 import type { PreconditionedLayer } from '../model-layers.js';
 import { augmentedWeight, splitAugmentedWeight } from '../weight-layout.js';
 import type { LayerPreconditioner, LayerValues } from './api.js';
+import { kfacCheckpointTree, readKfacCheckpoint } from './kfac-checkpoint.js';
 
 function checkHyper(name: string, value: number, maxExclusive?: number): number {
   if (
@@ -51,8 +45,10 @@ function describeFailure(f: KfacFailure): string {
 /**
  * A KFAC preconditioner for `layers`; defaults lr 1e-3, momentum 0.9, weightDecay 0 and
  * `KfacPreconditioner`'s (damping 1e-3, lrCov 1e-2, T 10, float32, expand, batch).
- * Checkpoints are written (`save`) but cannot be loaded: `KfacPreconditioner` offers `state()`
- * and no way to restore it.
+ * `save` writes the factors (in their dtype), the step counter, any pending curvature and the
+ * momentum/learning-rate transforms' state; `prepareLoad` checks a saved tree completely (layout,
+ * layer names and sizes, dtype, finite symmetric positive-definite factors, transform state)
+ * before anything changes, so a resumed run continues bit-identically.
  * @throws RangeError for invalid options.
  */
 export function kfacPreconditioner(
@@ -63,14 +59,12 @@ export function kfacPreconditioner(
   checkHyper('lr', lr);
   checkHyper('momentum', momentum, 1);
   checkHyper('weightDecay', weightDecay);
-  const kfac = new KfacPreconditioner(
-    layers.map((l) => ({
-      name: l.name,
-      inputDimension: l.inputDimension,
-      outputDimension: l.outputDimension,
-    })),
-    factorOptions,
-  );
+  const kfacLayers = layers.map((l) => ({
+    name: l.name,
+    inputDimension: l.inputDimension,
+    outputDimension: l.outputDimension,
+  }));
+  let kfac = new KfacPreconditioner(kfacLayers, factorOptions);
   const e3 = chain(addDecayedWeights(weightDecay), trace(momentum), scaleByLearningRate(lr));
   const zeros: Record<string, Float64Array> = {};
   for (const l of layers) zeros[l.name] = new Float64Array(l.inputDimension * l.outputDimension);
@@ -127,22 +121,17 @@ export function kfacPreconditioner(
       return 2 * factors * Float64Array.BYTES_PER_ELEMENT + (buffer?.byteLength ?? 0);
     },
     save() {
-      const state = kfac.state();
-      return {
-        step: state.step,
-        layers: state.layers.map((s) => ({
-          name: s.name,
-          inputCurvature: s.inputCurvature,
-          outputCurvature: s.outputCurvature,
-        })),
-        transforms: e3State as unknown as StateTree,
-      };
+      return kfacCheckpointTree(kfac.state(), e3State as unknown as StateTree);
     },
-    prepareLoad() {
-      throw new CheckpointError(
-        'mismatch',
-        "cannot load a KFAC checkpoint: @singd/kron-curvature's KfacPreconditioner offers state() but no way to restore it",
+    prepareLoad(tree) {
+      const expected = kfacCheckpointTree(kfac.state(), e3State as unknown as StateTree);
+      const restored = readKfacCheckpoint(expected, tree, kfacLayers, (state) =>
+        KfacPreconditioner.fromState(kfacLayers, factorOptions, state),
       );
+      return () => {
+        kfac = restored.preconditioner;
+        e3State = restored.transforms as unknown as typeof e3State;
+      };
     },
   };
 }
