@@ -823,6 +823,11 @@ const CHECKS: readonly CheckDefinition[] = [
       perElement(ctx, (s) => {
         const a = s.toRows();
         for (const dtype of DTYPES) {
+          if (!ctx.backend.dtypes.includes(dtype)) {
+            // A backend that cannot store `dtype` must say so (RangeError), not convert silently.
+            expectThrows(`toDtype('${dtype}') on '${ctx.backend.name}'`, RangeError, () => s.toDtype(dtype));
+            continue;
+          }
           const converted = s.toDtype(dtype);
           const what = `toDtype('${dtype}')`;
           if (converted === s || converted.storage === s.storage)
@@ -875,7 +880,8 @@ const CHECKS: readonly CheckDefinition[] = [
           const s = identity(ctx.spec, d, { dtype, backend }) as StructuredMatrix;
           const dense = (rows: number, cols: number, type: DType = dtype): DenseMatrix =>
             DenseMatrix.zeros(rows, cols, type, backend);
-          const other: DType = dtype === 'float32' ? 'float64' : 'float32';
+          // A dtype of this backend other than `dtype` (none on a single-dtype backend).
+          const other: DType | undefined = backend.dtypes.find((t) => t !== dtype);
           expectThrows(`matmul(X ${d + 1}×2)`, RangeError, () => s.matmul(dense(d + 1, 2)));
           expectThrows(`transposeMatmul(X ${d + 1}×1)`, RangeError, () => s.transposeMatmul(dense(d + 1, 1)));
           expectThrows(`rightMatmul(X 1×${d + 1})`, RangeError, () => s.rightMatmul(dense(1, d + 1)));
@@ -886,6 +892,7 @@ const CHECKS: readonly CheckDefinition[] = [
           const bigger = identity(ctx.spec, d + 1, { dtype, backend }) as StructuredMatrix;
           expectThrows(`add(a ${d + 1}×${d + 1} matrix)`, RangeError, () => s.add(bigger));
           expectThrows(`matmul(a ${d + 1}×${d + 1} matrix)`, RangeError, () => s.matmul(bigger));
+          if (other === undefined) return;
           expectThrows(`matmul(X in ${other})`, TypeError, () => s.matmul(dense(d, 1, other)));
           expectThrows(`fromInner(X in ${other})`, TypeError, () => s.fromInner(dense(d, 1, other)));
           expectThrows(`add(S in ${other})`, TypeError, () => s.add(s.toDtype(other)));
