@@ -6,11 +6,28 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import wabtFactory from 'wabt';
+import { fftF64Wat } from './fft-wat.mjs';
 
 const dir = join(dirname(fileURLToPath(import.meta.url)), '../src/backend/cpu/wasm');
 const check = process.argv.includes('--check');
 const wabt = await wabtFactory();
 let stale = 0;
+// Generated text first: fft-f64.wat comes from scripts/fft-wat.mjs.
+for (const [file, text] of [['fft-f64.wat', fftF64Wat()]]) {
+  const target = join(dir, file);
+  let current = '';
+  try {
+    current = readFileSync(target, 'utf8');
+  } catch {}
+  if (current === text) continue;
+  if (check) {
+    console.error(`${target} is out of date: run node scripts/build-wasm.mjs`);
+    stale++;
+  } else {
+    writeFileSync(target, text);
+    console.log(`wrote ${target}`);
+  }
+}
 for (const file of readdirSync(dir).filter((f) => f.endsWith('.wat'))) {
   const source = readFileSync(join(dir, file), 'utf8');
   const module = wabt.parseWat(file, source, { simd: true });

@@ -1,9 +1,17 @@
 import type { MatrixView, VectorView } from '../buffer.js';
 import { type ComputeArray, KernelScope } from './cpu-buffer.js';
 import { fft, nextPowerOfTwo } from './fft.js';
+import { wasmColumnAutocorrelations, wasmToeplitzMatmul } from './fft-wasm.js';
+import { scalarColumnAutocorrelations, scalarToeplitzMatmul } from './toeplitz-fft-scalar.js';
 
 /** Below this order the direct O(d²) loops beat the FFT's constant factor. */
 const FFT_THRESHOLD = 48;
+/**
+ * Up to this many columns the scalar FFT (two columns per transform) does less work than the
+ * WebAssembly one, whose batches always transform 16 columns (e.g. `fromInner()` and products
+ * of two Toeplitz matrices, n = 1).
+ */
+const SCALAR_MAX_COLUMNS = 4;
 
 function gatherVector(source: ComputeArray, view: VectorView, length: number): Float64Array {
   const values = new Float64Array(length);
@@ -14,7 +22,10 @@ function gatherVector(source: ComputeArray, view: VectorView, length: number): F
 /**
  * `cpu` kernel: `out ← T·x` for a lower (`T_ij = t_{i−j}`) or upper (`T_ij = t_{j−i}`)
  * triangular Toeplitz `T`. Each column of `x` is a causal (lower) or anti-causal (upper)
- * convolution with `t`, done by FFT of length ≥ 2d for large d, so O(n·d·log d).
+ * convolution with `t`, done by FFT of length ≥ 2d for large d, so O(n·d·log d): the
+ * WebAssembly SIMD float64 FFT of `fft-wasm.ts` (16 columns per batch), or the scalar one
+ * (two columns per transform) for n ≤ 4 or without WebAssembly SIMD. Direct O(n·d²) sums below
+ * d = 48. Every path computes in float64 and rounds once to the output's precision.
  */
 export function toeplitzMatmul(
   out: MatrixView,
@@ -44,37 +55,19 @@ export function toeplitzMatmul(
     scope.commit(out.buffer);
     return;
   }
-  const length = nextPowerOfTwo(2 * d);
-  const tRe = new Float64Array(length);
-  const tIm = new Float64Array(length);
-  tRe.set(coefficients);
-  fft(tRe, tIm, false);
-  const re = new Float64Array(length);
-  const im = new Float64Array(length);
-  // Two real columns per complex FFT: column j in the real part, column j+1 in the imaginary part.
-  for (let j = 0; j < n; j += 2) {
-    re.fill(0);
-    im.fill(0);
-    const pair = j + 1 < n;
-    for (let i = 0; i < d; i++) {
-      // Upper: reverse the column, convolve causally, reverse back.
-      const row = options.lower ? i : d - 1 - i;
-      re[i] = at(row, j);
-      if (pair) im[i] = at(row, j + 1);
-    }
-    fft(re, im, false);
-    for (let f = 0; f < length; f++) {
-      const r = re[f]! * tRe[f]! - im[f]! * tIm[f]!;
-      im[f] = re[f]! * tIm[f]! + im[f]! * tRe[f]!;
-      re[f] = r;
-    }
-    fft(re, im, true);
-    for (let i = 0; i < d; i++) {
-      const row = options.lower ? i : d - 1 - i;
-      o[out.offset + row * out.rowStride + j] = re[i]! / length;
-      if (pair) o[out.offset + row * out.rowStride + j + 1] = im[i]! / length;
-    }
-  }
+  const view = [
+    o,
+    out.offset,
+    out.rowStride,
+    coefficients,
+    xs,
+    x.offset,
+    x.rowStride,
+    d,
+    n,
+    options.lower,
+  ] as const;
+  if (n <= SCALAR_MAX_COLUMNS || !wasmToeplitzMatmul(...view)) scalarToeplitzMatmul(...view);
   scope.commit(out.buffer);
 }
 
@@ -118,7 +111,9 @@ export function toeplitzProduct(out: VectorView, a: VectorView, b: VectorView): 
 
 /**
  * `cpu` kernel: `out_k ← alpha·Σ_j Σ_i x_{i,j}·x_{i+k,j}`: the power spectra of all columns
- * are summed in the frequency domain and transformed back once. O(n·d·log d).
+ * are summed in the frequency domain and transformed back once. O(n·d·log d) in float64, by
+ * the WebAssembly SIMD FFT of `fft-wasm.ts` (the scalar one for n ≤ 4 or without WebAssembly
+ * SIMD); direct O(n·d²) sums below d = 48.
  */
 export function columnAutocorrelations(
   out: VectorView,
@@ -143,28 +138,9 @@ export function columnAutocorrelations(
       totals[k] = total;
     }
   } else {
-    const length = nextPowerOfTwo(2 * d);
-    const re = new Float64Array(length);
-    const im = new Float64Array(length);
-    const power = new Float64Array(length);
-    for (let j = 0; j < n; j += 2) {
-      re.fill(0);
-      im.fill(0);
-      const pair = j + 1 < n;
-      for (let i = 0; i < d; i++) {
-        re[i] = xs[x.offset + i * x.rowStride + j]!;
-        if (pair) im[i] = xs[x.offset + i * x.rowStride + j + 1]!;
-      }
-      fft(re, im, false);
-      // |A_f|² + |B_f|² = (|Z_f|² + |Z_g|²)/2 for the two packed real columns.
-      for (let f = 0; f < length; f++) {
-        const g = (length - f) % length;
-        power[f] = power[f]! + (re[f]! * re[f]! + im[f]! * im[f]! + re[g]! * re[g]! + im[g]! * im[g]!) / 2;
-      }
-    }
-    const zero = new Float64Array(length);
-    fft(power, zero, true);
-    for (let k = 0; k < lags; k++) totals[k] = power[k]! / length;
+    const view = [totals, xs, x.offset, x.rowStride, d, n] as const;
+    if (n <= SCALAR_MAX_COLUMNS || !wasmColumnAutocorrelations(...view))
+      scalarColumnAutocorrelations(...view);
   }
   for (let k = 0; k < lags; k++) o[out.offset + k * out.stride] = options.alpha * totals[k]!;
   scope.commit(out.buffer);
