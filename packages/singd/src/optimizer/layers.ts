@@ -153,11 +153,11 @@ function describeArray(value: unknown): string {
 }
 
 /**
- * `W̃ = [W | b]` (d_C × d_K row-major) of one layer's weight and bias. Cost O(d_C·d_K).
+ * Checks one layer's weight and bias against its shapes.
  * @throws RangeError naming the layer, `what` (params/grads) and both shapes.
  */
-export function flattenLayerParams(layer: ResolvedLayer, p: LayerParams, what: string): Float64Array {
-  const { name, inputs, outputs, dK, dC, bias } = layer;
+function checkLayerParams(layer: ResolvedLayer, p: LayerParams, what: string): void {
+  const { name, inputs, outputs, dC, bias } = layer;
   if (typeof p !== 'object' || p === null) {
     throw new RangeError(`layer '${name}': ${what} missing; expected { weight, bias }`);
   }
@@ -177,12 +177,36 @@ export function flattenLayerParams(layer: ResolvedLayer, p: LayerParams, what: s
       `layer '${name}': ${what} bias has ${describeArray(b)} but the layer has no bias (expected none)`,
     );
   }
+}
+
+/**
+ * `W̃ = [W | b]` (d_C × d_K row-major) of one layer's weight and bias, as a new array.
+ * Cost O(d_C·d_K).
+ * @throws RangeError naming the layer, `what` (params/grads) and both shapes.
+ */
+export function flattenLayerParams(layer: ResolvedLayer, p: LayerParams, what: string): Float64Array {
+  checkLayerParams(layer, p, what);
+  const { inputs, dK, dC, bias } = layer;
+  const w = p.weight;
+  const b = p.bias;
   const out = new Float64Array(dC * dK);
   for (let i = 0; i < dC; i++) {
     out.set(w.subarray(i * inputs, (i + 1) * inputs), i * dK);
     if (bias) out[i * dK + inputs] = b![i]!;
   }
   return out;
+}
+
+/**
+ * `W̃` of one layer for reading only: the weight array itself when the layer has no bias
+ * (`W̃ = W`, no copy), else {@link flattenLayerParams}. Never write into the result.
+ * Cost O(1) without bias, O(d_C·d_K) with.
+ * @throws RangeError naming the layer, `what` (params/grads) and both shapes.
+ */
+export function readonlyFlatLayerParams(layer: ResolvedLayer, p: LayerParams, what: string): Float64Array {
+  if (layer.bias) return flattenLayerParams(layer, p, what);
+  checkLayerParams(layer, p, what);
+  return p.weight;
 }
 
 /** The weight and bias of a flattened `W̃` (inverse of {@link flattenLayerParams}). Cost O(d_C·d_K). */
@@ -193,6 +217,27 @@ export function unflattenLayerParams(layer: ResolvedLayer, flat: ArrayLike<numbe
   for (let i = 0; i < dC; i++) {
     for (let j = 0; j < inputs; j++) weight[i * inputs + j] = flat[i * dK + j]!;
     if (b !== undefined) b[i] = flat[i * dK + inputs]!;
+  }
+  return b === undefined ? { weight } : { weight, bias: b };
+}
+
+/**
+ * The weight and bias of `W̃ + U` for a flattened `W̃` and update `U` (both d_C × d_K row-major):
+ * `unflattenLayerParams(layer, W̃ + U)` in one pass, without the intermediate sum. Cost O(d_C·d_K).
+ */
+export function applyLayerUpdate(
+  layer: ResolvedLayer,
+  flat: ArrayLike<number>,
+  update: ArrayLike<number>,
+): LayerParams {
+  const { inputs, dK, dC, bias } = layer;
+  const weight = new Float64Array(dC * inputs);
+  const b = bias ? new Float64Array(dC) : undefined;
+  for (let i = 0; i < dC; i++) {
+    const from = i * dK;
+    const to = i * inputs;
+    for (let j = 0; j < inputs; j++) weight[to + j] = flat[from + j]! + update[from + j]!;
+    if (b !== undefined) b[i] = flat[from + inputs]! + update[from + inputs]!;
   }
   return b === undefined ? { weight } : { weight, bias: b };
 }

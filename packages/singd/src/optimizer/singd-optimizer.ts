@@ -7,31 +7,18 @@
  */
 import { describeValue } from '@singd/half';
 import { formatShape, multiIndex, type Tensor } from '@singd/kron-curvature';
-import { addDecayedWeights } from '../transforms/add-decayed-weights.js';
 import type { GradientTransformation, Parameters, Updates } from '../transforms/api.js';
-import { type ChainState, chain } from '../transforms/chain.js';
-import { scaleByLearningRate } from '../transforms/scale-by-learning-rate.js';
-import { trace } from '../transforms/trace.js';
+import { chain } from '../transforms/chain.js';
 import { type ResolvedLayer, resolveLayer, type SingdLayer } from './layers.js';
+import { type ResolvedSingdOptions, resolveSingdOptions, type SingdOptions } from './options.js';
 import {
-  type ResolvedSingdLayerOptions,
-  type ResolvedSingdOptions,
-  resolveSingdOptions,
-  type SingdOptions,
-} from './options.js';
+  type SingdParameterUpdate,
+  type SingdParameterUpdateState,
+  singdParameterUpdate,
+} from './parameter-update.js';
 import { type ScaleBySingd, type ScaleBySingdState, scaleBySingd } from './scale-by-singd.js';
 
-/** The E3 parameter update of one layer: `chain(addDecayedWeights(γ), trace(α2), scaleByLearningRate(β2))`. */
-export type SingdParameterUpdate = ReturnType<typeof parameterUpdate>;
-
-/** The state of {@link SingdParameterUpdate}: `[{}, { momentumBuffer }, { count }]`. */
-export type SingdParameterUpdateState = ChainState<
-  readonly [
-    ReturnType<typeof addDecayedWeights>,
-    ReturnType<typeof trace>,
-    ReturnType<typeof scaleByLearningRate>,
-  ]
->;
+export type { SingdParameterUpdate, SingdParameterUpdateState };
 
 /** The whole optimizer state: the preconditioner's, then each layer's E3 state by layer name. */
 export type SingdState = readonly [ScaleBySingdState, Readonly<Record<string, SingdParameterUpdateState>>];
@@ -80,10 +67,6 @@ export interface SingdOptimizer {
   ): SingdStepOutcome;
 }
 
-function parameterUpdate(o: ResolvedSingdLayerOptions) {
-  return chain(addDecayedWeights(o.weightDecay), trace(o.momentum), scaleByLearningRate(o.lr));
-}
-
 function firstNonFinite(values: ArrayLike<number>): number {
   for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i]!)) return i;
   return -1;
@@ -116,7 +99,7 @@ export function singd(layerList: readonly SingdLayer[], options: SingdOptions = 
   );
   const preconditioner = scaleBySingd(layers, resolved.layers, resolved.initGradScale);
   const updates: Record<string, SingdParameterUpdate> = {};
-  for (const layer of layers) updates[layer.name] = parameterUpdate(resolved.layers.get(layer.name)!);
+  for (const layer of layers) updates[layer.name] = singdParameterUpdate(resolved.layers.get(layer.name)!);
 
   const e3: GradientTransformation<Readonly<Record<string, SingdParameterUpdateState>>> = {
     init(params: Parameters) {

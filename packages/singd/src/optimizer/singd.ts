@@ -5,11 +5,11 @@ import { serializeCheckpoint } from '../checkpoint/serialize.js';
 import type { SingdLayerState } from '../preconditioner/layer-state.js';
 import type { Parameters } from '../transforms/api.js';
 import {
-  flattenLayerParams,
+  applyLayerUpdate,
   type LayerParams,
   type ResolvedLayer,
+  readonlyFlatLayerParams,
   type SingdLayer,
-  unflattenLayerParams,
 } from './layers.js';
 import { type SingdMemoryReport, singdMemoryReport } from './memory.js';
 import type { ResolvedSingdLayerOptions, SingdOptions } from './options.js';
@@ -43,7 +43,7 @@ export type SingdStepResult =
  *
  * Cost per step and layer: that of `scaleBySingd` (`O(d_C·d_K·(d_K + d_C))` with dense factors,
  * less with structured ones) plus `O(d_C·d_K)` for the E3 update and the (un)flattening of
- * `[W | b]`. State: K, C, m_K, m_C in their structures and dtypes, one float64 momentum buffer
+ * `[W | b]` (no copy of the inputs for a layer without bias). State: K, C, m_K, m_C in their structures and dtypes, one float64 momentum buffer
  * per layer (see {@link memoryReport}).
  *
  * @example
@@ -159,8 +159,9 @@ export class Singd {
     const flatParams: Record<string, Float64Array> = {};
     const flatGrads: Record<string, Float64Array> = {};
     for (const layer of this.optimizer.layers) {
-      flatParams[layer.name] = flattenLayerParams(layer, params?.[layer.name] as LayerParams, 'params');
-      flatGrads[layer.name] = flattenLayerParams(layer, grads?.[layer.name] as LayerParams, 'grads');
+      // Read-only views: the pure step never writes into its inputs.
+      flatParams[layer.name] = readonlyFlatLayerParams(layer, params?.[layer.name] as LayerParams, 'params');
+      flatGrads[layer.name] = readonlyFlatLayerParams(layer, grads?.[layer.name] as LayerParams, 'grads');
     }
     const gradScale = options.gradScale ?? 1;
     const outcome = this.optimizer.step(this.state, flatGrads as Parameters, flatParams as Parameters, {
@@ -175,11 +176,7 @@ export class Singd {
     if (outcome.skipped) return { skipped: true, reason: outcome.reason };
     const out: Record<string, LayerParams> = {};
     for (const layer of this.optimizer.layers) {
-      const p = flatParams[layer.name]!;
-      const u = outcome.updates[layer.name]!;
-      const next = new Float64Array(p.length);
-      for (let i = 0; i < p.length; i++) next[i] = p[i]! + u[i]!;
-      out[layer.name] = unflattenLayerParams(layer, next);
+      out[layer.name] = applyLayerUpdate(layer, flatParams[layer.name]!, outcome.updates[layer.name]!);
     }
     return { skipped: false, params: out };
   }

@@ -26,8 +26,10 @@ function newTerm(
   cP: number,
   rho: number,
 ): StructuredMatrix {
-  const zero: StructuredMatrix = zeros(h.spec, h.rows, { dtype: h.dtype, backend: h.backend });
-  return zero.add(h, cH).add(p, cP).addIdentity(-1).scale(rho);
+  // One fresh matrix updated in place: the same kernels, in the same order, as
+  // `0 + cH·H + cP·P − I` then `·rho` through new matrices, without three copies.
+  const term: StructuredMatrix = zeros(h.spec, h.rows, { dtype: h.dtype, backend: h.backend });
+  return term.addInPlace(h, cH).addInPlace(p, cP).addIdentityInPlace(-1).scaleInPlace(rho);
 }
 
 /**
@@ -76,8 +78,9 @@ export function updatePreconditioner(
     if (state.mK === undefined || state.mC === undefined) {
       throw new Error('updatePreconditioner: alpha1 ≠ 0 but the state has no momenta');
     }
-    mK = mK.add(state.mK, alpha1);
-    mC = mC.add(state.mC, alpha1);
+    // mK, mC are fresh (from newTerm): accumulate in place, exactly as `add` would.
+    mK = mK.addInPlace(state.mK, alpha1);
+    mC = mC.addInPlace(state.mC, alpha1);
   }
   let betaK = lrCovAt(options.lrCov, step);
   let betaC = betaK;
