@@ -1,7 +1,7 @@
 import type { MatrixView } from '../buffer.js';
 import type { GemmOptions } from '../kernels.js';
 import { type ComputeArray, KernelScope } from './cpu-buffer.js';
-import { wasmGemmF32 } from './wasm-gemm.js';
+import { wasmGemmF32, wasmGemmF32Batched } from './wasm-gemm.js';
 
 /** Depth of one k-panel: keeps a panel of B (KB × n) hot in cache. */
 const KB = 128;
@@ -171,7 +171,13 @@ function packTransposed(
   return packed;
 }
 
-/** The `cpu` implementation of the `gemm` kernel (see {@link GemmOptions}). */
+/**
+ * The `cpu` implementation of the `gemm` kernel (see {@link GemmOptions}). A float32 batch
+ * whose output items neither overlap nor share storage with the inputs goes to the WebAssembly
+ * kernel in one call ({@link wasmGemmF32Batched}: all items copied in and out once); every
+ * other call loops over the batch items, in order. Both give the same float32 results bit for
+ * bit.
+ */
 export function gemm(out: MatrixView, a: MatrixView, b: MatrixView, options: GemmOptions): void {
   const scope = new KernelScope();
   const c = scope.array(out.buffer);
@@ -181,6 +187,42 @@ export function gemm(out: MatrixView, a: MatrixView, b: MatrixView, options: Gem
   const n = out.cols;
   const k = options.transposeA ? a.rows : a.cols;
   const batch = options.batch ?? { count: 1, strideOut: 0, strideA: 0, strideB: 0 };
+  if (
+    batch.count > 1 &&
+    k > 0 &&
+    options.alpha !== 0 &&
+    c instanceof Float32Array &&
+    aArray instanceof Float32Array &&
+    bArray instanceof Float32Array &&
+    c !== aArray &&
+    c !== bArray &&
+    // Output items must not overlap: the loop below lets item t read what item t − 1 wrote.
+    batch.strideOut >= (m - 1) * out.rowStride + n &&
+    batch.count * m * n * k >= WASM_MIN_WORK &&
+    wasmGemmF32Batched(
+      { data: c, offset: out.offset, stride: batch.strideOut, ld: out.rowStride },
+      {
+        data: aArray,
+        offset: a.offset,
+        stride: batch.strideA,
+        ld: a.rowStride,
+        transpose: options.transposeA,
+      },
+      {
+        data: bArray,
+        offset: b.offset,
+        stride: batch.strideB,
+        ld: b.rowStride,
+        transpose: options.transposeB,
+      },
+      { m, n, k, count: batch.count },
+      options.alpha,
+      options.beta,
+    )
+  ) {
+    scope.commit(out.buffer);
+    return;
+  }
   for (let item = 0; item < batch.count; item++) {
     const cOffset = out.offset + item * batch.strideOut;
     // C ← beta·C (beta = 0 overwrites without reading).
