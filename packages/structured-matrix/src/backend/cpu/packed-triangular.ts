@@ -1,5 +1,11 @@
 import type { MatrixView, VectorView } from '../buffer.js';
 import { type ComputeArray, KernelScope } from './cpu-buffer.js';
+import {
+  allFinite,
+  PACKED_WASM_MIN_WORK,
+  packedGramF32,
+  packedTriangularMatmulF32,
+} from './packed-triangular-wasm.js';
 
 /**
  * Position of entry (i, j) of a triangular matrix of order d stored packed row by row:
@@ -20,7 +26,12 @@ function gather(source: ComputeArray, view: VectorView): Float64Array {
   return values;
 }
 
-/** `cpu` kernel: `out ← op(L)·x` for a packed triangular L; row-axpy loops, O(n·d²/2). */
+/**
+ * `cpu` kernel: `out ← op(L)·x` for a packed triangular L, O(n·d²/2). Float32/half data with
+ * finite x goes to row panels of the WebAssembly SIMD gemm ({@link packedTriangularMatmulF32},
+ * float32 accumulation like the dense gemm); float64, small or non-finite inputs use row-axpy
+ * loops accumulating in float64.
+ */
 export function packedTriangularMatmul(
   out: MatrixView,
   packed: VectorView,
@@ -29,12 +40,25 @@ export function packedTriangularMatmul(
 ): void {
   const scope = new KernelScope();
   const o = scope.array(out.buffer);
-  const l = gather(scope.array(packed.buffer), packed);
+  const source = scope.array(packed.buffer);
   let xs = scope.array(x.buffer);
   if (xs === o) xs = xs.slice();
   const d = x.rows;
   const n = x.cols;
   const { lower, transpose } = options;
+  if (
+    o instanceof Float32Array &&
+    xs instanceof Float32Array &&
+    source instanceof Float32Array &&
+    source !== o &&
+    (n * d * (d + 1)) / 2 >= PACKED_WASM_MIN_WORK &&
+    allFinite(xs, x) &&
+    packedTriangularMatmulF32(o, out, source, packed, xs, x, lower, transpose)
+  ) {
+    scope.commit(out.buffer);
+    return;
+  }
+  const l = gather(source, packed);
   // Entries with p ≤ i contribute to row i when (lower, not transposed) or (upper, transposed).
   const leading = lower !== transpose;
   const row = new Float64Array(n);
@@ -83,7 +107,12 @@ export function packedTriangularProduct(
   scope.commit(out.buffer);
 }
 
-/** `cpu` kernel: packed triangle of `s ⊙ (x·xᵀ)` (off-diagonal scale s); O(n·d²/2). */
+/**
+ * `cpu` kernel: packed triangle of `s ⊙ (x·xᵀ)` (off-diagonal scale s); O(n·d²/2). Float32/half
+ * data goes to row panels of the WebAssembly SIMD gemm ({@link packedGramF32}, float32
+ * accumulation like the dense gemm); float64 and small inputs use dot-product loops accumulating
+ * in float64.
+ */
 export function packedGram(
   out: VectorView,
   x: MatrixView,
@@ -91,9 +120,20 @@ export function packedGram(
 ): void {
   const scope = new KernelScope();
   const o = scope.array(out.buffer);
-  const xs = scope.array(x.buffer);
+  let xs = scope.array(x.buffer);
+  if (xs === o) xs = xs.slice();
   const d = x.rows;
   const n = x.cols;
+  if (
+    o instanceof Float32Array &&
+    xs instanceof Float32Array &&
+    n > 0 &&
+    (n * d * (d + 1)) / 2 >= PACKED_WASM_MIN_WORK &&
+    packedGramF32(o, out, xs, x, options.lower, options.offDiagonalScale)
+  ) {
+    scope.commit(out.buffer);
+    return;
+  }
   for (let i = 0; i < d; i++) {
     const j0 = options.lower ? 0 : i;
     const j1 = options.lower ? i : d - 1;
