@@ -1,57 +1,32 @@
-import { FORMATS } from '@singd/half';
 import { defineSubcommand } from './define-subcommand.js';
-import { formatBits16 } from './format.js';
-import { toJson } from './json.js';
-import {
-  formatConstantsLine,
-  type RoundedValue,
-  type RoundingDemoRow,
-  roundingDemoRows,
-  roundingDemoTable,
-} from './rounding-demo.js';
-import { renderTextTable } from './table.js';
+import { runTraining } from './train-command.js';
+import { describeOptimizer } from './train-optimizers.js';
+import { DEFAULT_COMPARISON } from './train-settings.js';
 
-function roundedToJson(rounded: RoundedValue) {
-  return { value: rounded.value, bits: formatBits16(rounded.bits), relativeError: rounded.relativeError };
-}
-
-function rowToJson(row: RoundingDemoRow) {
-  return {
-    label: row.label,
-    value: row.value,
-    note: row.note,
-    float16: roundedToJson(row.float16),
-    bfloat16: roundedToJson(row.bfloat16),
-  };
-}
+const d = DEFAULT_COMPARISON;
 
 /**
- * `singd-bench main`: the repository's main job. Until the optimizer lands it is the
- * half-precision demo: how float16 and bfloat16 round sample values, computed by
- * `@singd/half` at run time. `--json` prints `{ formats, rows }`.
+ * `singd-bench main`: the repository's main job (`pnpm start`) — the default training
+ * comparison {@link DEFAULT_COMPARISON}: the MLP 784-256-256-10 on MNIST with SINGD
+ * (diagonal, hierarchical, dense) and KFAC in float32 and bfloat16 optimizer state, and AdamW in
+ * float32. Prints progress on stderr, the results table and the target checks, and writes
+ * `reports/<run-id>/`; it is `singd-bench train` with its defaults. `--json` prints the results.
  */
 export const mainCommand = defineSubcommand({
   name: 'main',
-  summary: 'the main job: how float16 and bfloat16 round sample values (a table)',
+  summary: 'the main job: SINGD vs KFAC vs AdamW on MNIST (MLP), float32 and bfloat16 (a few minutes)',
   description:
-    'Rounds sample values (ties, float16 overflow, subnormals, underflow, specials) to float16 and\n' +
-    'bfloat16 with @singd/half and prints the results, their bit patterns and relative errors,\n' +
-    'followed by the constants of both formats.',
+    `Runs the default training comparison — singd-bench train with its defaults: an MLP 784-256-256-10\n` +
+    `on ${d.trainSize} MNIST training images (${d.testSize} test images), ${d.epochs} epoch(s) of batch ${d.batchSize}, seed ${d.seeds.join(',')},\n` +
+    `with ${d.optimizers.map((o) => `${o} (${describeOptimizer(o)})`).join(', ')};\n` +
+    'each in float32 and bfloat16 optimizer state (AdamW: float32 only; it has no bfloat16 state).\n' +
+    'Prints the results table, the target checks and the path of reports/<run-id>/report.md.\n' +
+    'Takes a few minutes on 2 cores; use `singd-bench train` to change any setting.',
   options: {},
   run(_options, context) {
-    const rows = roundingDemoRows();
-    if (context.json) {
-      context.stdout(
-        toJson({
-          formats: { float16: FORMATS.float16, bfloat16: FORMATS.bfloat16 },
-          rows: rows.map(rowToJson),
-        }),
-      );
-      return 0;
-    }
-    context.stdout('Rounding to float16 and bfloat16 (nearest, ties to even), computed by @singd/half\n\n');
-    context.stdout(renderTextTable(roundingDemoTable(rows)));
-    context.stdout(`\n${formatConstantsLine('float16')}\n${formatConstantsLine('bfloat16')}\n`);
-    return 0;
+    return runTraining(DEFAULT_COMPARISON, context, {
+      interactive: process.stderr.isTTY === true,
+      reportsDirectory: 'reports',
+    });
   },
 });

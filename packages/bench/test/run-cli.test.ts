@@ -16,8 +16,11 @@ async function run(args: readonly string[], subcommands?: readonly Subcommand[])
 }
 
 describe('runCli', () => {
-  it('registers main, half and ops in the subcommand table', () => {
-    expect(SUBCOMMANDS.map((c) => c.name)).toEqual(['main', 'half', 'ops']);
+  it('registers main first, then train, half, ops and the other benchmarks, each name once', () => {
+    const names = SUBCOMMANDS.map((c) => c.name);
+    expect(names.slice(0, 4)).toEqual(['main', 'train', 'half', 'ops']);
+    expect(names).toEqual(expect.arrayContaining(['step', 'memory', 'tfjs-step']));
+    expect(new Set(names).size).toBe(names.length);
   });
 
   it('lists every subcommand in the global --help', async () => {
@@ -52,7 +55,9 @@ describe('runCli', () => {
     const { code, stdout, stderr } = await run(['trian']);
     expect(code).toBe(2);
     expect(stdout).toBe('');
-    expect(stderr).toBe("singd-bench: unknown subcommand 'trian'; valid subcommands: main, half, ops\n");
+    expect(stderr).toBe(
+      `singd-bench: unknown subcommand 'trian'; valid subcommands: ${SUBCOMMANDS.map((c) => c.name).join(', ')}\n`,
+    );
   });
 
   it('exits with 2 for an unknown option or a bad value', async () => {
@@ -74,7 +79,9 @@ describe('runCli', () => {
   it('exits with 2 without a subcommand or with an option before it', async () => {
     const none = await run([]);
     expect(none.code).toBe(2);
-    expect(none.stderr).toContain('missing subcommand; valid subcommands: main, half, ops');
+    expect(none.stderr).toContain(
+      `missing subcommand; valid subcommands: ${SUBCOMMANDS.map((c) => c.name).join(', ')}`,
+    );
     const early = await run(['--json', 'main']);
     expect(early.code).toBe(2);
     expect(early.stderr).toContain("unknown option '--json' before the subcommand");
@@ -100,20 +107,10 @@ describe('runCli', () => {
     expect(failed.stderr).toBe('singd-bench: too big\n');
   });
 
-  it('runs main as a table and as JSON', async () => {
-    const table = await run(['main']);
-    expect(table.code).toBe(0);
-    expect(table.stdout).toContain('float16 rel. error');
-    expect(table.stdout).toMatch(/^float16 +\(1 sign, 5 exponent, 10 fraction bits\): max finite 65504/m);
-    const json = await run(['main', '--json']);
-    expect(json.code).toBe(0);
-    const parsed = JSON.parse(json.stdout) as {
-      rows: { label: string; float16: { value: unknown; bits: string } }[];
-      formats: { float16: { maxFinite: number } };
-    };
-    expect(parsed.formats.float16.maxFinite).toBe(65504);
-    const overflow = parsed.rows.find((row) => row.label === '65520')!;
-    expect(overflow.float16).toMatchObject({ value: 'Infinity', bits: '0x7c00' });
-    expect(parsed.rows.find((row) => row.label === '-0')!.float16.value).toBe('-0');
+  it('makes main the default training comparison (singd-bench train with its defaults)', async () => {
+    const help = await run(['main', '--help']);
+    expect(help.stdout).toContain('Runs the default training comparison');
+    expect(help.stdout).toContain('singd-diagonal (SINGD, diagonal K and C)');
+    expect(SUBCOMMANDS.find((c) => c.name === 'main')!.options).toEqual({});
   });
 });
