@@ -1,14 +1,16 @@
 /**
  * Cholesky factorisation and triangular solves of small dense symmetric positive-definite
- * matrices, computed in a selectable {@link DType}. In `bfloat16` and `float16` every
- * multiply, subtract, square root and divide is rounded to the format, emulating a device
- * that computes natively in it (no wider accumulator), which is the setting in which KFAC's
- * inverses break down (spec §5.3).
+ * matrices, computed in a selectable {@link DType}. In `bfloat16` and `float16` they follow the
+ * emulation policy of `@singd/structured-matrix` (tensor-core style): every dot product and
+ * update accumulates in float32 (each multiply and subtract rounded to float32), and every
+ * stored result — each entry of `L`, each pivot, each entry of a solve's intermediate and final
+ * vectors — is rounded to the format. Storing `L` and the solves in a 16-bit format is what makes
+ * KFAC's inverses break down there (spec §5.3).
  *
  * Matrices are row-major `Float64Array`s holding values of the dtype; a failed factorisation
  * is a typed outcome ({@link CholeskyFailure}), never an exception, so callers can count it.
  */
-import { assertDType, type DType, describeValue, roundingFunction } from '@singd/half';
+import { assertDType, type DType, describeValue, roundArray, roundingFunction } from '@singd/half';
 
 /** Why a factorisation stopped: a pivot `≤ 0` (not positive definite in this dtype), or a NaN/±∞. */
 export type CholeskyFailureReason = 'non-positive-pivot' | 'not-finite';
@@ -61,20 +63,25 @@ function checkArray(value: unknown, length: number, name: string, shape: string)
  *
  * `L_jj = √(S_jj − Σ_{k<j} L_jk²)`,  `L_ij = (S_ij − Σ_{k<j} L_ik L_jk) / L_jj` for `i > j`,
  *
- * with the entries of `S` first rounded to `dtype` and every product, difference, square root
- * and quotient rounded to `dtype` (sums run over `k = 0 … j−1` in order). In `float64` this is
- * the textbook algorithm; in `float32`, `bfloat16`, `float16` it is what a device computing
- * natively in that format would produce.
+ * with the entries of `S` first rounded to `dtype`; sums run over `k = 0 … j−1` in order.
+ *
+ * - `float64`: the textbook algorithm in float64.
+ * - `float32`: every product, difference, square root and quotient rounded to float32.
+ * - `bfloat16`, `float16` (tensor-core emulation, as in `@singd/structured-matrix`): each sum
+ *   accumulates in float32 (`acc ← fround(acc − fround(L_ik·L_jk))`), and only stored results
+ *   are rounded to `dtype`: the pivot `p_j = rnd(acc)`, `L_jj = rnd(fround(√p_j))` and
+ *   `L_ij = rnd(fround(acc / L_jj))`.
  *
  * Only the lower triangle (`i ≥ j`) of `matrix` is read, as in LAPACK's `potrf` with
  * `uplo = 'L'`; symmetry is assumed, not checked.
  *
  * Failures are returned, not thrown: `{ ok: false, reason: 'non-positive-pivot', pivot: j, value }`
- * when the pivot of column `j` is `≤ 0` (the matrix, as seen in `dtype`, is not positive
- * definite), `{ ok: false, reason: 'not-finite', pivot: j, value }` when column `j` meets a NaN or
- * ±∞ (an input entry `S_ij` with `min(i, j) = j`, or an overflow).
+ * when the pivot of column `j` (in `dtype`) is `≤ 0` (the matrix, as seen in `dtype`, is not
+ * positive definite), `{ ok: false, reason: 'not-finite', pivot: j, value }` when column `j` meets
+ * a NaN or ±∞ (an input entry `S_ij` with `min(i, j) = j`, or an overflow of `dtype`).
  *
- * Cost: `d³/3` multiply-subtracts plus `d` square roots and `d²/2` divides; one `d × d` output.
+ * Cost: `d³/3` multiply-subtracts plus `d` square roots and `d²/2` divides; one `d × d` output
+ * (and a `d × d` float32 work array for the narrow dtypes).
  *
  * @example
  * ```ts
@@ -88,24 +95,28 @@ function checkArray(value: unknown, length: number, name: string, shape: string)
 export function choleskyDecompose(matrix: Float64Array, d: number, dtype: DType): CholeskyOutcome {
   checkDimension(d, 'd');
   checkArray(matrix, d * d, 'matrix', `${d}×${d}`);
-  const round = roundingFunction(assertDType(dtype));
+  const kind = assertDType(dtype);
+  return kind === 'float64' ? decomposeFloat64(matrix, d) : decomposeNarrow(matrix, d, kind);
+}
+
+function decomposeFloat64(matrix: Float64Array, d: number): CholeskyOutcome {
   const factor = new Float64Array(d * d);
   for (let j = 0; j < d; j++) {
     const rowJ = j * d;
-    let pivot = round(matrix[rowJ + j]!);
+    let pivot = matrix[rowJ + j]!;
     for (let k = 0; k < j; k++) {
       const ljk = factor[rowJ + k]!;
-      pivot = round(pivot - round(ljk * ljk));
+      pivot -= ljk * ljk;
     }
     if (!Number.isFinite(pivot)) return { ok: false, reason: 'not-finite', pivot: j, value: pivot };
     if (!(pivot > 0)) return { ok: false, reason: 'non-positive-pivot', pivot: j, value: pivot };
-    const diagonal = round(Math.sqrt(pivot));
+    const diagonal = Math.sqrt(pivot);
     factor[rowJ + j] = diagonal;
     for (let i = j + 1; i < d; i++) {
       const rowI = i * d;
-      let sum = round(matrix[rowI + j]!);
-      for (let k = 0; k < j; k++) sum = round(sum - round(factor[rowI + k]! * factor[rowJ + k]!));
-      const value = round(sum / diagonal);
+      let sum = matrix[rowI + j]!;
+      for (let k = 0; k < j; k++) sum -= factor[rowI + k]! * factor[rowJ + k]!;
+      const value = sum / diagonal;
       if (!Number.isFinite(value)) return { ok: false, reason: 'not-finite', pivot: j, value };
       factor[rowI + j] = value;
     }
@@ -114,16 +125,51 @@ export function choleskyDecompose(matrix: Float64Array, d: number, dtype: DType)
 }
 
 /**
+ * `float32`, `bfloat16`, `float16`: float32 accumulation, results rounded to `dtype` when
+ * stored. The factor is kept in a Float32Array (every value of these dtypes is a float32).
+ * For `float32` the store rounding is `fround` again, so every operation is float32.
+ */
+function decomposeNarrow(matrix: Float64Array, d: number, dtype: DType): CholeskyOutcome {
+  const round = roundingFunction(dtype);
+  const work = new Float32Array(d * d);
+  for (let j = 0; j < d; j++) {
+    const rowJ = j * d;
+    let acc = Math.fround(round(matrix[rowJ + j]!));
+    for (let k = 0; k < j; k++) {
+      const ljk = work[rowJ + k]!;
+      acc = Math.fround(acc - Math.fround(ljk * ljk));
+    }
+    const pivot = round(acc);
+    if (!Number.isFinite(pivot)) return { ok: false, reason: 'not-finite', pivot: j, value: pivot };
+    if (!(pivot > 0)) return { ok: false, reason: 'non-positive-pivot', pivot: j, value: pivot };
+    const diagonal = round(Math.fround(Math.sqrt(pivot)));
+    work[rowJ + j] = diagonal;
+    for (let i = j + 1; i < d; i++) {
+      const rowI = i * d;
+      let sum = Math.fround(round(matrix[rowI + j]!));
+      for (let k = 0; k < j; k++) sum = Math.fround(sum - Math.fround(work[rowI + k]! * work[rowJ + k]!));
+      const value = round(Math.fround(sum / diagonal));
+      if (!Number.isFinite(value)) return { ok: false, reason: 'not-finite', pivot: j, value };
+      work[rowI + j] = value;
+    }
+  }
+  return { ok: true, factor: Float64Array.from(work) };
+}
+
+/**
  * Solves `(L Lᵀ) Y = B` for `Y` given the Cholesky factor `L` of {@link choleskyDecompose}:
  * forward substitution `L Z = B`, then back substitution `Lᵀ Y = Z`, i.e. `Y = S⁻¹ B`.
- * `B` is `d × n` row-major; its entries are first rounded to `dtype`, and every product,
- * difference and quotient is rounded to `dtype` (sums in index order), as on a device computing
- * in that format.
+ * `B` is `d × n` row-major; its entries are first rounded to `dtype`; sums run in index order.
+ * Rounding as in {@link choleskyDecompose}: `float64` exact arithmetic; `float32` every
+ * operation rounded to float32; `bfloat16`/`float16` each row `Z_i = rnd(fround(acc / L_ii))`
+ * with `acc = B_i − Σ_{k<i} L_ik Z_k` accumulated in float32 (each product and difference
+ * rounded to float32), the stored `Z_i` rounded to `dtype`, and likewise for `Y_i` from `Z_i`.
  *
  * Overflow is not an error here: a result may hold ±∞ or NaN (for instance in `float16`), and
  * callers that need finite values check them.
  *
- * Cost: `2·d²·n` multiply-subtracts and `2·d·n` divides; one `d × n` output, no other allocation.
+ * Cost: `2·d²·n` multiply-subtracts and `2·d·n` divides; one `d × n` output (plus a `d × n`
+ * float32 work array and two length-`n` rows for the narrow dtypes).
  *
  * @example
  * ```ts
@@ -144,19 +190,22 @@ export function choleskySolve(
   checkDimension(n, 'n');
   checkArray(factor, d * d, 'factor', `${d}×${d}`);
   checkArray(rhs, d * n, 'rhs', `${d}×${n}`);
-  const round = roundingFunction(assertDType(dtype));
-  const y = new Float64Array(d * n);
-  for (let index = 0; index < y.length; index++) y[index] = round(rhs[index]!);
+  const kind = assertDType(dtype);
+  return kind === 'float64' ? solveFloat64(factor, d, rhs, n) : solveNarrow(factor, d, rhs, n, kind);
+}
+
+function solveFloat64(factor: Float64Array, d: number, rhs: Float64Array, n: number): Float64Array {
+  const y = Float64Array.from(rhs);
   // Forward: row i of Z is (B_i − Σ_{k<i} L_ik Z_k) / L_ii.
   for (let i = 0; i < d; i++) {
     const rowI = i * n;
     for (let k = 0; k < i; k++) {
       const lik = factor[i * d + k]!;
       const rowK = k * n;
-      for (let c = 0; c < n; c++) y[rowI + c] = round(y[rowI + c]! - round(lik * y[rowK + c]!));
+      for (let c = 0; c < n; c++) y[rowI + c] = y[rowI + c]! - lik * y[rowK + c]!;
     }
     const diagonal = factor[i * d + i]!;
-    for (let c = 0; c < n; c++) y[rowI + c] = round(y[rowI + c]! / diagonal);
+    for (let c = 0; c < n; c++) y[rowI + c] = y[rowI + c]! / diagonal;
   }
   // Back: row i of Y is (Z_i − Σ_{k>i} L_ki Y_k) / L_ii.
   for (let i = d - 1; i >= 0; i--) {
@@ -164,18 +213,62 @@ export function choleskySolve(
     for (let k = i + 1; k < d; k++) {
       const lki = factor[k * d + i]!;
       const rowK = k * n;
-      for (let c = 0; c < n; c++) y[rowI + c] = round(y[rowI + c]! - round(lki * y[rowK + c]!));
+      for (let c = 0; c < n; c++) y[rowI + c] = y[rowI + c]! - lki * y[rowK + c]!;
     }
     const diagonal = factor[i * d + i]!;
-    for (let c = 0; c < n; c++) y[rowI + c] = round(y[rowI + c]! / diagonal);
+    for (let c = 0; c < n; c++) y[rowI + c] = y[rowI + c]! / diagonal;
   }
   return y;
 }
 
 /**
+ * `float32`, `bfloat16`, `float16`: stored rows in a Float32Array `y` (values of `dtype`), the
+ * row being computed accumulated in the float32 row `acc` (a Float32Array store is `fround`),
+ * then rounded into `y` in bulk with `roundArray`.
+ */
+function solveNarrow(
+  factor: Float64Array,
+  d: number,
+  rhs: Float64Array,
+  n: number,
+  dtype: DType,
+): Float64Array {
+  const y = Float32Array.from(roundArray(null, rhs, dtype));
+  const acc = new Float32Array(n);
+  // Forward: row i of Z is (B_i − Σ_{k<i} L_ik Z_k) / L_ii.
+  for (let i = 0; i < d; i++) {
+    const rowI = i * n;
+    acc.set(y.subarray(rowI, rowI + n));
+    for (let k = 0; k < i; k++) {
+      const lik = factor[i * d + k]!;
+      const rowK = k * n;
+      for (let c = 0; c < n; c++) acc[c] = acc[c]! - Math.fround(lik * y[rowK + c]!);
+    }
+    const diagonal = factor[i * d + i]!;
+    for (let c = 0; c < n; c++) acc[c] = acc[c]! / diagonal;
+    roundArray(y.subarray(rowI, rowI + n), acc, dtype);
+  }
+  // Back: row i of Y is (Z_i − Σ_{k>i} L_ki Y_k) / L_ii.
+  for (let i = d - 1; i >= 0; i--) {
+    const rowI = i * n;
+    acc.set(y.subarray(rowI, rowI + n));
+    for (let k = i + 1; k < d; k++) {
+      const lki = factor[k * d + i]!;
+      const rowK = k * n;
+      for (let c = 0; c < n; c++) acc[c] = acc[c]! - Math.fround(lki * y[rowK + c]!);
+    }
+    const diagonal = factor[i * d + i]!;
+    for (let c = 0; c < n; c++) acc[c] = acc[c]! / diagonal;
+    roundArray(y.subarray(rowI, rowI + n), acc, dtype);
+  }
+  return Float64Array.from(y);
+}
+
+/**
  * The right-side solve `X S⁻¹` for `S = L Lᵀ` (symmetric), as `(S⁻¹ Xᵀ)ᵀ` with
  * {@link choleskySolve}: `X` is `n × d` row-major and so is the result. Rounding as in
- * {@link choleskySolve} (the transposes are exact).
+ * {@link choleskySolve} (the transposes are exact; rows of the transposed problem are columns
+ * of `X`).
  *
  * Cost: `2·d²·n` multiply-subtracts and `2·d·n` divides, plus two `n × d` transposes.
  *

@@ -2,8 +2,9 @@
  * The KFAC baseline (spec §2.1): dense Kronecker factors `S_K`, `S_C`, damped running averages
  * of `U_K = ÃᵀÃ` and `U_C = G̃ᵀG̃`, and the preconditioned gradient `S_C⁻¹ ∇ S_K⁻¹` through
  * Cholesky solves, all computed in one selectable {@link DType}. In `bfloat16`/`float16` every
- * operation of the factor update, the factorisation and the solves is rounded to the format
- * (spec §5.3 explains why this fails where SINGD's inverse-free update does not).
+ * operation of the factor update is rounded to the format, and the factorisation and the solves
+ * accumulate in float32 and round every stored result to it (spec §5.3 explains why this fails
+ * where SINGD's inverse-free update does not).
  */
 import { DTYPES, type DType, describeValue, isDType, roundingFunction } from '@singd/half';
 import type { DenseMatrix } from '@singd/structured-matrix';
@@ -272,9 +273,10 @@ function checkLayers(layers: readonly KfacLayer[]): KfacLayer[] {
  * {@link skipStep}) returns `∇W̃` rounded to `dtype`.
  *
  * **Precision**: `U = ÃᵀÃ` is a product of the structured-matrix backend in `dtype` (for the
- * half formats: float32 accumulation, rounded result, like tensor cores); the factor update,
- * the Cholesky factorisation and both triangular solves round every operation to `dtype`
- * (see {@link choleskyDecompose}), as a device computing natively in `dtype` would.
+ * half formats: float32 accumulation, rounded result, like tensor cores); the factor update
+ * rounds every operation to `dtype`; the Cholesky factorisation and both triangular solves
+ * accumulate in float32 and round every stored entry (of `L`, of the intermediate and final
+ * solutions) to `dtype`, the same tensor-core policy (see {@link choleskyDecompose}).
  *
  * **Errors**: numerical trouble is a typed outcome — a factorisation that fails, a gradient or
  * solve with NaN/±∞ returns `{ ok: false, failures }` from {@link step}, and the step is then

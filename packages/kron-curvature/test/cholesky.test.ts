@@ -51,6 +51,57 @@ function dampedGram(seed: number, d: number, rows: number, damping: number): Flo
   return s;
 }
 
+/**
+ * Scalar reference of the narrow-dtype policy: sums accumulate in float32 (each product and
+ * difference through `Math.fround`), every stored value (pivot, `L_ij`, solve entries) is
+ * rounded to `dtype` with `roundTo` after a float32 square root or quotient.
+ */
+function referenceDecompose(s: Float64Array, d: number, dtype: DType) {
+  const f = Math.fround;
+  const l = new Float64Array(d * d);
+  for (let j = 0; j < d; j++) {
+    let acc = f(roundTo(s[j * d + j]!, dtype));
+    for (let k = 0; k < j; k++) acc = f(acc - f(l[j * d + k]! * l[j * d + k]!));
+    const pivot = roundTo(acc, dtype);
+    if (!Number.isFinite(pivot)) return { ok: false as const, reason: 'not-finite', pivot: j, value: pivot };
+    if (!(pivot > 0)) return { ok: false as const, reason: 'non-positive-pivot', pivot: j, value: pivot };
+    const diagonal = roundTo(f(Math.sqrt(pivot)), dtype);
+    l[j * d + j] = diagonal;
+    for (let i = j + 1; i < d; i++) {
+      let sum = f(roundTo(s[i * d + j]!, dtype));
+      for (let k = 0; k < j; k++) sum = f(sum - f(l[i * d + k]! * l[j * d + k]!));
+      const value = roundTo(f(sum / diagonal), dtype);
+      if (!Number.isFinite(value)) return { ok: false as const, reason: 'not-finite', pivot: j, value };
+      l[i * d + j] = value;
+    }
+  }
+  return { ok: true as const, factor: l };
+}
+
+function referenceSolve(
+  l: Float64Array,
+  d: number,
+  b: ArrayLike<number>,
+  n: number,
+  dtype: DType,
+): Float64Array {
+  const f = Math.fround;
+  const y = Float64Array.from(b, (x) => roundTo(x, dtype));
+  for (let c = 0; c < n; c++) {
+    for (let i = 0; i < d; i++) {
+      let acc = y[i * n + c]!;
+      for (let k = 0; k < i; k++) acc = f(acc - f(l[i * d + k]! * y[k * n + c]!));
+      y[i * n + c] = roundTo(f(acc / l[i * d + i]!), dtype);
+    }
+    for (let i = d - 1; i >= 0; i--) {
+      let acc = y[i * n + c]!;
+      for (let k = i + 1; k < d; k++) acc = f(acc - f(l[k * d + i]! * y[k * n + c]!));
+      y[i * n + c] = roundTo(f(acc / l[i * d + i]!), dtype);
+    }
+  }
+  return y;
+}
+
 function factorOf(s: Float64Array, d: number, dtype: DType): Float64Array {
   const outcome = choleskyDecompose(s, d, dtype);
   if (!outcome.ok) throw new Error(`factorisation failed: ${JSON.stringify(outcome)}`);
@@ -197,11 +248,68 @@ describe('choleskyDecompose and choleskySolve in low precision', () => {
     });
   }
 
-  it('rounds every operation: a bfloat16 factor differs from the float64 factor rounded afterwards', () => {
+  it('stores in bfloat16: the bfloat16 factor differs from the float64 factor rounded afterwards', () => {
     const s = dampedGram(7, 6, 6, 0.5);
     const native = factorOf(s, 6, 'bfloat16');
     const roundedAfter = factorOf(s, 6, 'float64').map((x) => roundTo(x, 'bfloat16'));
     expect(Array.from(native)).not.toEqual(Array.from(roundedAfter));
+  });
+
+  for (const dtype of ['float32', 'bfloat16', 'float16'] as const) {
+    it(`${dtype}: factor and solves are bit-identical to a scalar float32-accumulation reference`, () => {
+      fc.assert(
+        fc.property(
+          squareBasis(9),
+          fc.integer({ min: 1, max: 3 }),
+          fc.double({ min: 1e-3, max: 1, noNaN: true }),
+          fc.infiniteStream(fc.double({ min: -4, max: 4, noNaN: true })),
+          ([d, b], n, epsilon, values) => {
+            const s = spdFrom(b, d, epsilon);
+            const expected = referenceDecompose(s, d, dtype);
+            const actual = choleskyDecompose(s, d, dtype);
+            expect(actual).toEqual(expected);
+            if (!actual.ok || !expected.ok) return;
+            const rhs = Float64Array.from(values.take(d * n));
+            expect(Array.from(choleskySolve(actual.factor, d, rhs, n, dtype))).toEqual(
+              Array.from(referenceSolve(expected.factor, d, rhs, n, dtype)),
+            );
+            const rightExpected = transpose(
+              referenceSolve(expected.factor, d, transpose(rhs, n, d), n, dtype),
+              d,
+              n,
+            );
+            expect(Array.from(choleskySolveRight(actual.factor, d, rhs, n, dtype))).toEqual(
+              Array.from(rightExpected),
+            );
+          },
+        ),
+        { numRuns: 60 },
+      );
+    });
+  }
+
+  it('accumulates in float32: a long bfloat16 dot product keeps contributions far below one bfloat16 ulp', () => {
+    // S = I except for the last row/column: with per-operation bfloat16 rounding each tiny
+    // L_last,k² = 2⁻¹² would vanish against the pivot 2; accumulated in float32 they add up.
+    const d = 258;
+    const s = new Float64Array(d * d);
+    for (let i = 0; i < d; i++) s[i * d + i] = 1;
+    const last = d - 1;
+    // Row `last` has entries 2⁻⁶ in columns 0 … d−2, so L_last,k = 2⁻⁶ and L_last,k² = 2⁻¹².
+    for (let k = 0; k < last; k++) {
+      s[last * d + k] = 2 ** -6;
+      s[k * d + last] = 2 ** -6;
+    }
+    s[last * d + last] = 2;
+    const outcome = choleskyDecompose(s, d, 'bfloat16');
+    expect(outcome.ok).toBe(true);
+    if (!outcome.ok) return;
+    // Pivot = 2 − 257·2⁻¹² (float32-exact), rounded to bfloat16 once, then √ and rounded.
+    const pivot = roundTo(2 - 257 * 2 ** -12, 'bfloat16');
+    expect(outcome.factor[last * d + last]).toBe(roundTo(Math.fround(Math.sqrt(pivot)), 'bfloat16'));
+    // Per-operation bfloat16 rounding would leave the pivot at 2 (2 − 2⁻¹² rounds back to 2).
+    expect(roundTo(2 - 2 ** -12, 'bfloat16')).toBe(2);
+    expect(pivot).toBeLessThan(2);
   });
 
   it('reads the input through the dtype: a value below float16 range underflows to a zero pivot', () => {
