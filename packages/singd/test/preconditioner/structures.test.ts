@@ -1,5 +1,6 @@
 import type { DType } from '@singd/half';
 import { DenseMatrix, type StructureSpec } from '@singd/structured-matrix';
+import { smallSpecs } from '@singd/structured-matrix/testing';
 import { describe, expect, it } from 'vitest';
 import { accumulateCapture } from '../../src/preconditioner/capture.js';
 import { initLayerState, type SingdLayerState } from '../../src/preconditioner/layer-state.js';
@@ -8,20 +9,7 @@ import { resolveSingdPreconditionerOptions } from '../../src/preconditioner/opti
 import { updatePreconditioner } from '../../src/preconditioner/update.js';
 import { randomMat, rng } from './helpers.js';
 
-const specs: StructureSpec[] = [
-  { kind: 'dense' },
-  { kind: 'diagonal' },
-  { kind: 'block-diagonal', blockSize: 3 },
-  { kind: 'hierarchical', k1: 3, k2: 2 },
-  { kind: 'lower-toeplitz' },
-  { kind: 'upper-toeplitz' },
-  { kind: 'lower-triangular' },
-  { kind: 'upper-triangular' },
-  { kind: 'lower-bottom-right-diagonal' },
-  { kind: 'lower-top-left-diagonal' },
-  { kind: 'upper-bottom-right-diagonal' },
-  { kind: 'upper-top-left-diagonal' },
-];
+const specs: readonly StructureSpec[] = smallSpecs();
 
 const dK = 7;
 const dC = 6;

@@ -76,3 +76,4 @@ export {
   structureViolation,
   transposedSpec,
 } from './reference-projection.js';
+export { smallSpecs } from './small-specs.js';

@@ -11,6 +11,7 @@ import {
   describeMismatch,
   describeSpec,
   type Rows,
+  smallSpecs,
   symmetricMatrixArbitrary,
 } from '@singd/structured-matrix/testing';
 import * as tf from '@tensorflow/tfjs';
@@ -28,20 +29,7 @@ import { registerTfjsBackend } from '../../src/backend/index.js';
 
 const TOLERANCE = toleranceFor('float32', 4);
 
-const STRUCTURES: readonly StructureSpec[] = [
-  { kind: 'dense' },
-  { kind: 'diagonal' },
-  { kind: 'block-diagonal', blockSize: 3 },
-  { kind: 'hierarchical', k1: 3, k2: 2 },
-  { kind: 'lower-toeplitz' },
-  { kind: 'upper-toeplitz' },
-  { kind: 'lower-triangular' },
-  { kind: 'upper-triangular' },
-  { kind: 'lower-bottom-right-diagonal' },
-  { kind: 'lower-top-left-diagonal' },
-  { kind: 'upper-bottom-right-diagonal' },
-  { kind: 'upper-top-left-diagonal' },
-];
+const STRUCTURES: readonly StructureSpec[] = smallSpecs();
 
 const cpu = getBackend('cpu');
 const tfjs = registerTfjsBackend();
