@@ -8,7 +8,7 @@ const COLUMNS = 2 * LANES; // real columns per batch
 const ROW = 2 * LANES * 8; // bytes per row: LANES real parts, then LANES imaginary parts (f64)
 const IM = LANES * 8; // byte offset of the imaginary parts within a row
 const GROUPS = Array.from({ length: LANES / 2 }, (_, g) => 16 * g); // f64x2 groups of one half
-const TWIDDLE = 96; // bytes per twiddle entry: w, w², w³ as (re, re), (im, im) f64x2 pairs
+const TWIDDLE = 48; // bytes per twiddle entry: re and im of w, w², w³ (f64 each, splatted on load)
 
 const get = (name) => `(local.get $${name})`;
 const set = (name, value) => `(local.set $${name} ${value})`;
@@ -16,6 +16,8 @@ const add = (a, b) => `(f64x2.add ${a} ${b})`;
 const sub = (a, b) => `(f64x2.sub ${a} ${b})`;
 const mul = (a, b) => `(f64x2.mul ${a} ${b})`;
 const load = (pointer, offset) => `(v128.load offset=${offset} ${get(pointer)})`;
+/** One f64 at pointer + offset in both lanes of an f64x2. */
+const splat = (pointer, offset) => `(v128.load64_splat offset=${offset} ${get(pointer)})`;
 const store = (pointer, offset, value) => `(v128.store offset=${offset} ${get(pointer)} ${value})`;
 
 /** Stores (xr + i·xi)·(wr + i·wi), or the product with the conjugate twiddle (w null: twiddle 1). */
@@ -130,9 +132,9 @@ function inverseLastButterfly(o, unit) {
   );
 }
 
-/** (xr + i·xi) ← (xr + i·xi)·h_k for the pre-splatted spectrum entry k of the current rows. */
+/** (xr + i·xi) ← (xr + i·xi)·h_k for the spectrum entry k (re, im as f64, splatted on load) of the current rows. */
 function multiplyBySpectrum(name, k) {
-  const [hr, hi] = [load('h', 32 * k), load('h', 32 * k + 16)];
+  const [hr, hi] = [splat('h', 16 * k), splat('h', 16 * k + 8)];
   return [
     set('xr', sub(mul(get(`${name}r`), hr), mul(get(`${name}i`), hi))),
     set(`${name}i`, add(mul(get(`${name}r`), hi), mul(get(`${name}i`), hr))),
@@ -273,7 +275,7 @@ function radix4Stage(name, butterfly, unit = false, prologue = '', epilogue = ''
             (local.set $p1 (i32.add (local.get $p0) (local.get $qb)))
             (local.set $p2 (i32.add (local.get $p1) (local.get $qb)))
             (local.set $p3 (i32.add (local.get $p2) (local.get $qb)))
-            ${unit ? '' : ['w1r', 'w1i', 'w2r', 'w2i', 'w3r', 'w3i'].map((w, k) => set(w, load('tp', 16 * k))).join('\n            ')}
+            ${unit ? '' : ['w1r', 'w1i', 'w2r', 'w2i', 'w3r', 'w3i'].map((w, k) => set(w, splat('tp', 8 * k))).join('\n            ')}
             ${prologue}
             ${GROUPS.flatMap((o) => butterfly(o, unit)).join('\n            ')}
             ${epilogue}
@@ -309,9 +311,9 @@ function radix2Stage() {
 /** The same code on the row pointers b0 … b3 (the bottom half) instead of p0 … p3. */
 const onBottomRows = (lines) => lines.map((line) => line.replace(/\$p([0-3])\b/g, '$$b$1'));
 
-/** Sets x ← x·pre_k (conjugate: x·conj(pre_k)) for the pre-splatted entry at pointer e<k>. */
+/** Sets x ← x·pre_k (conjugate: x·conj(pre_k)) for the entry (re, im as f64, splatted on load) at pointer e<k>. */
 function preTwiddle(xr, xi, k, conjugate) {
-  const [hr, hi] = [load(`e${k}`, 0), load(`e${k}`, 16)];
+  const [hr, hi] = [splat(`e${k}`, 0), splat(`e${k}`, 8)];
   return conjugate
     ? [
         set('xr', add(mul(get(xr), hr), mul(get(xi), hi))),
@@ -400,13 +402,13 @@ const ODD_PASS_SETUP = `(local.set $half (i32.mul (i32.shr_u (local.get $rows) (
         (local.set $b1 (i32.add (local.get $p1) (local.get $half)))
         (local.set $b2 (i32.add (local.get $p2) (local.get $half)))
         (local.set $b3 (i32.add (local.get $p3) (local.get $half)))
-        (local.set $e1 (i32.add (local.get $e0) (i32.shl (local.get $q) (i32.const 5))))
-        (local.set $e2 (i32.add (local.get $e1) (i32.shl (local.get $q) (i32.const 5))))
-        (local.set $e3 (i32.add (local.get $e2) (i32.shl (local.get $q) (i32.const 5))))
-        ${['w1r', 'w1i', 'w2r', 'w2i', 'w3r', 'w3i'].map((w, k) => set(w, load('tp', 16 * k))).join('\n        ')}`;
+        (local.set $e1 (i32.add (local.get $e0) (i32.shl (local.get $q) (i32.const 4))))
+        (local.set $e2 (i32.add (local.get $e1) (i32.shl (local.get $q) (i32.const 4))))
+        (local.set $e3 (i32.add (local.get $e2) (i32.shl (local.get $q) (i32.const 4))))
+        ${['w1r', 'w1i', 'w2r', 'w2i', 'w3r', 'w3i'].map((w, k) => set(w, splat('tp', 8 * k))).join('\n        ')}`;
 
 const ODD_PASS_ADVANCE = `    (local.set $tp (i32.add (local.get $tp) (i32.const ${TWIDDLE})))
-        (local.set $e0 (i32.add (local.get $e0) (i32.const 32)))
+        (local.set $e0 (i32.add (local.get $e0) (i32.const 16)))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (local.set $p0 (i32.add (local.get $p0) (i32.const ${ROW})))
         (br $row))))`;
@@ -429,7 +431,7 @@ export function fftF64Wat() {
 ;; the reverse inverse) plus one radix-2 stage when log2 N is odd; the stage q = 1 has no
 ;; twiddles. The twiddle table holds, for every radix-4 stage q in ascending order starting at b
 ;; (1 if log2 N is even, else 2), q entries (w, w², w³) with w = exp(−2πi·j/(4q)), j < q, as
-;; re(w), im(w), re(w²), … each splatted to an f64x2 (${TWIDDLE} bytes); the table of stage q
+;; re(w), im(w), re(w²), … as f64 (${TWIDDLE} bytes), each splatted to an f64x2 on load; the table of stage q
 ;; starts at tw + ${TWIDDLE}·(q − b)/3.
 ;;
 ;; convolve / powerSpectrum / transform (N > block rows): cache-blocked. The first pass reads
@@ -559,7 +561,7 @@ ${radix2Stage()}
             (if (local.get $odd)
               (then (call $spectrumPass2 (local.get $p) (local.get $block) (local.get $t)))
               (else (call $spectrumPass4 (local.get $p) (local.get $block) (local.get $t))))
-            (local.set $t (i32.add (local.get $t) (i32.mul (local.get $block) (i32.const 32))))
+            (local.set $t (i32.add (local.get $t) (i32.mul (local.get $block) (i32.const 16))))
             (call $inverseStages (local.get $p) (local.get $block) (local.get $tw) (local.get $b)
               (i32.sub (i32.const 4) (i32.shl (local.get $odd) (i32.const 1))) (local.get $qSmall))))
         (local.set $p (i32.add (local.get $p) (i32.mul (local.get $block) (i32.const ${ROW}))))
@@ -602,7 +604,7 @@ ${radix2Stage()}
 
   ;; The innermost stages of convolve fused with the product by the spectrum, 4 rows at a time
   ;; (even log2 N: forward stage q = 1, product, inverse stage q = 1) or 2 rows at a time (odd:
-  ;; the radix-2 stages). h: per row (re, re, im, im) f64, bit-reversed order, like the batch.
+  ;; the radix-2 stages). h: per row (re, im) f64, bit-reversed order, like the batch.
   (func $spectrumPass4 (param $p0 i32) (param $rows i32) (param $h i32)
     (local $end i32) ${VECTOR_LOCALS.map((n) => `(local $${n} v128)`).join(' ')}
     (local.set $end (i32.add (local.get $p0) (i32.mul (local.get $rows) (i32.const ${ROW}))))
@@ -610,7 +612,7 @@ ${radix2Stage()}
       (loop $rows4
         (br_if $done (i32.ge_u (local.get $p0) (local.get $end)))
         ${GROUPS.flatMap(spectrumButterfly4).join('\n        ')}
-        (local.set $h (i32.add (local.get $h) (i32.const 128)))
+        (local.set $h (i32.add (local.get $h) (i32.const 64)))
         (local.set $p0 (i32.add (local.get $p0) (i32.const ${4 * ROW})))
         (br $rows4))))
 
@@ -621,7 +623,7 @@ ${radix2Stage()}
       (loop $rows2
         (br_if $done (i32.ge_u (local.get $p0) (local.get $end)))
         ${GROUPS.flatMap(spectrumButterfly2).join('\n        ')}
-        (local.set $h (i32.add (local.get $h) (i32.const 64)))
+        (local.set $h (i32.add (local.get $h) (i32.const 32)))
         (local.set $p0 (i32.add (local.get $p0) (i32.const ${2 * ROW})))
         (br $rows2))))
 
@@ -740,6 +742,69 @@ ${radix2Stage()}
                 (i32.shl (i32.add (local.get $a) (local.get $k)) (i32.const 3))) (local.get $v))))
             (local.set $k (i32.add (local.get $k) (i32.const 1)))
             (br $column))))))
+
+  ;; Panels: the d × cols matrix at \`matrix\` (row stride ld elements of \`bytes\` = 4 or 8 bytes)
+  ;; as ceil(cols/${COLUMNS}) panels of d × ${COLUMNS} at \`panels\`, panel p holding columns ${COLUMNS}p … ${COLUMNS}p+${COLUMNS - 1}
+  ;; contiguously (row stride ${COLUMNS}; a last partial panel's missing columns are left as they are).
+  ;; A batch then reads and writes one contiguous region instead of a ${COLUMNS}-column strip of
+  ;; every row: far fewer pages (TLB entries) and prefetchable streams. toPanels copies the
+  ;; matrix into panels, fromPanels back; both walk the matrix row by row. O(d·cols).
+  (func $panelCopy (param $matrix i32) (param $ld i32) (param $d i32) (param $cols i32) (param $bytes i32)
+    (param $panels i32) (param $toPanels i32)
+    (local $i i32) (local $c0 i32) (local $m i32) (local $p i32) (local $count i32) (local $k i32)
+    (local $panelBytes i32)
+    (local.set $panelBytes (i32.mul (i32.mul (local.get $d) (i32.const ${COLUMNS})) (local.get $bytes)))
+    (block $rows_done
+      (loop $rows
+        (br_if $rows_done (i32.ge_u (local.get $i) (local.get $d)))
+        (local.set $m (i32.add (local.get $matrix) (i32.mul (i32.mul (local.get $i) (local.get $ld)) (local.get $bytes))))
+        (local.set $p (i32.add (local.get $panels) (i32.mul (i32.mul (local.get $i) (i32.const ${COLUMNS})) (local.get $bytes))))
+        (local.set $c0 (i32.const 0))
+        (block $panels_done
+          (loop $panel
+            (br_if $panels_done (i32.ge_u (local.get $c0) (local.get $cols)))
+            (local.set $count (i32.sub (local.get $cols) (local.get $c0)))
+            (if (i32.ge_u (local.get $count) (i32.const ${COLUMNS}))
+              (then
+                (if (local.get $toPanels)
+                  (then
+                    ${Array.from({ length: 4 }, (_, g) => `(v128.store offset=${16 * g} (local.get $p) (v128.load offset=${16 * g} (local.get $m)))`).join('\n                    ')}
+                    (if (i32.eq (local.get $bytes) (i32.const 8))
+                      (then
+                        ${Array.from({ length: 4 }, (_, g) => `(v128.store offset=${64 + 16 * g} (local.get $p) (v128.load offset=${64 + 16 * g} (local.get $m)))`).join('\n                        ')})))
+                  (else
+                    ${Array.from({ length: 4 }, (_, g) => `(v128.store offset=${16 * g} (local.get $m) (v128.load offset=${16 * g} (local.get $p)))`).join('\n                    ')}
+                    (if (i32.eq (local.get $bytes) (i32.const 8))
+                      (then
+                        ${Array.from({ length: 4 }, (_, g) => `(v128.store offset=${64 + 16 * g} (local.get $m) (v128.load offset=${64 + 16 * g} (local.get $p)))`).join('\n                        ')})))))
+              (else
+                ;; A partial panel: its columns 4 bytes at a time.
+                (local.set $k (i32.const 0))
+                (local.set $count (i32.mul (local.get $count) (local.get $bytes)))
+                (block $k_done
+                  (loop $word
+                    (br_if $k_done (i32.ge_u (local.get $k) (local.get $count)))
+                    (if (local.get $toPanels)
+                      (then (i32.store (i32.add (local.get $p) (local.get $k)) (i32.load (i32.add (local.get $m) (local.get $k)))))
+                      (else (i32.store (i32.add (local.get $m) (local.get $k)) (i32.load (i32.add (local.get $p) (local.get $k))))))
+                    (local.set $k (i32.add (local.get $k) (i32.const 4)))
+                    (br $word)))))
+            (local.set $c0 (i32.add (local.get $c0) (i32.const ${COLUMNS})))
+            (local.set $m (i32.add (local.get $m) (i32.mul (i32.const ${COLUMNS}) (local.get $bytes))))
+            (local.set $p (i32.add (local.get $p) (local.get $panelBytes)))
+            (br $panel)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $rows))))
+
+  (func (export "toPanels") (param $matrix i32) (param $ld i32) (param $d i32) (param $cols i32)
+    (param $bytes i32) (param $panels i32)
+    (call $panelCopy (local.get $matrix) (local.get $ld) (local.get $d) (local.get $cols) (local.get $bytes)
+      (local.get $panels) (i32.const 1)))
+
+  (func (export "fromPanels") (param $matrix i32) (param $ld i32) (param $d i32) (param $cols i32)
+    (param $bytes i32) (param $panels i32)
+    (call $panelCopy (local.get $matrix) (local.get $ld) (local.get $d) (local.get $cols) (local.get $bytes)
+      (local.get $panels) (i32.const 0)))
 
   ;; All rows of the batch from the source (see setSource).
   (func $loadColumns (export "loadColumns") (param $base i32) (param $rows i32)

@@ -27,15 +27,27 @@ import {
 type Matmul = typeof scalarToeplitzMatmul;
 type Autocorrelations = typeof scalarColumnAutocorrelations;
 
-const wasmMatmul: Matmul = (...args) => {
-  expect(wasmToeplitzMatmul(...args)).toBe(true);
-};
-const wasmAutocorrelations: Autocorrelations = (...args) => {
-  expect(wasmColumnAutocorrelations(...args)).toBe(true);
-};
+/** The WebAssembly kernels with the matrix read in place (row stride) or as panels of 16 columns. */
+const wasmMatmulIn =
+  (panelled: boolean): Matmul =>
+  (...args) => {
+    expect(wasmToeplitzMatmul(...args, panelled)).toBe(true);
+  };
+const wasmAutocorrelationsIn =
+  (panelled: boolean): Autocorrelations =>
+  (...args) => {
+    expect(wasmColumnAutocorrelations(...args, panelled)).toBe(true);
+  };
+const wasmMatmul = wasmMatmulIn(false);
+const wasmAutocorrelations = wasmAutocorrelationsIn(false);
 
 const PATHS = [
   { name: 'WebAssembly SIMD', matmul: wasmMatmul, autocorrelations: wasmAutocorrelations },
+  {
+    name: 'WebAssembly SIMD, panels',
+    matmul: wasmMatmulIn(true),
+    autocorrelations: wasmAutocorrelationsIn(true),
+  },
   { name: 'scalar', matmul: scalarToeplitzMatmul, autocorrelations: scalarColumnAutocorrelations },
 ] as const;
 
@@ -166,25 +178,75 @@ describe('cpu Toeplitz FFT paths', () => {
     });
   }
 
-  it('fixed sizes at every branch of the WebAssembly driver', () => {
-    // N = 2 … 1024 (odd and even log2 N), below/above the 256-row block, full and partial batches.
-    for (const d of [1, 2, 3, 64, 65, 128, 129, 257, 512]) {
-      for (const n of [1, 16, 17, 33]) {
-        for (const lower of [true, false]) {
-          checkMatmul(wasmMatmul, { d, n, lower, f32: d % 2 === 0, seed: d * 100 + n });
+  for (const panelled of [false, true]) {
+    it(`fixed sizes at every branch of the WebAssembly driver (${panelled ? 'panels' : 'in place'})`, () => {
+      const matmul = wasmMatmulIn(panelled);
+      const autocorrelations = wasmAutocorrelationsIn(panelled);
+      // N = 2 … 1024 (odd and even log2 N), below/above the 256-row block, full and partial batches.
+      for (const d of [1, 2, 3, 64, 65, 128, 129, 257, 512]) {
+        for (const n of [1, 16, 17, 33]) {
+          for (const lower of [true, false]) {
+            checkMatmul(matmul, { d, n, lower, f32: d % 2 === 0, seed: d * 100 + n });
+          }
+          checkAutocorrelations(autocorrelations, { d, n, lower: true, f32: d % 2 === 1, seed: d + n });
         }
-        checkAutocorrelations(wasmAutocorrelations, { d, n, lower: true, f32: d % 2 === 1, seed: d + n });
       }
-    }
-    // N = 2048, 4096, 8192: the odd first/last passes, and stages over the whole batch between them
-    // and the blocked ones.
+      // N = 2048, 4096, 8192: the odd first/last passes, and stages over the whole batch between
+      // them and the blocked ones.
+      for (const [d, n] of [
+        [600, 17],
+        [1100, 3],
+        [2100, 1],
+      ] as const) {
+        for (const lower of [true, false]) checkMatmul(matmul, { d, n, lower, f32: lower, seed: d });
+        checkAutocorrelations(autocorrelations, { d, n, lower: true, f32: false, seed: n });
+      }
+    });
+  }
+
+  it('panels and in-place reads give bit-identical results, also into a float64 result from float32', () => {
     for (const [d, n] of [
-      [600, 17],
-      [1100, 3],
-      [2100, 1],
+      [70, 33],
+      [300, 40],
     ] as const) {
-      for (const lower of [true, false]) checkMatmul(wasmMatmul, { d, n, lower, f32: lower, seed: d });
-      checkAutocorrelations(wasmAutocorrelations, { d, n, lower: true, f32: false, seed: n });
+      const random = randomSource(d + n);
+      const x = Float32Array.from({ length: d * n }, random);
+      const t = Float64Array.from({ length: d }, random);
+      for (const lower of [true, false]) {
+        for (const Out of [Float32Array, Float64Array]) {
+          const [inPlace, panels] = [new Out(d * n), new Out(d * n)];
+          wasmMatmulIn(false)(inPlace, 0, n, t, x, 0, n, d, n, lower);
+          wasmMatmulIn(true)(panels, 0, n, t, x, 0, n, d, n, lower);
+          expect(Array.from(panels)).toEqual(Array.from(inPlace));
+        }
+      }
+      const [inPlace, panels] = [new Float64Array(d), new Float64Array(d)];
+      wasmAutocorrelationsIn(false)(inPlace, x, 0, n, d, n);
+      wasmAutocorrelationsIn(true)(panels, x, 0, n, d, n);
+      expect(Array.from(panels)).toEqual(Array.from(inPlace));
+    }
+  });
+
+  it('a 2 MiB matrix (the default layout reads it as panels) matches in place and direct sums', () => {
+    const [d, n] = [2048, 128];
+    const random = randomSource(7);
+    const x = Float64Array.from({ length: d * n }, random);
+    const t = Float64Array.from({ length: d }, random);
+    const [byDefault, inPlace] = [new Float64Array(d * n), new Float64Array(d * n)];
+    expect(wasmToeplitzMatmul(byDefault, 0, n, t, x, 0, n, d, n, true)).toBe(true);
+    wasmMatmulIn(false)(inPlace, 0, n, t, x, 0, n, d, n, true);
+    expect(byDefault).toEqual(inPlace);
+    // Spot check against direct sums (rows 0, 1, d − 1 of a few columns).
+    for (const i of [0, 1, d - 1]) {
+      for (const j of [0, 77, n - 1]) {
+        let total = 0;
+        let magnitude = 0;
+        for (let p = 0; p <= i; p++) {
+          total += t[i - p]! * x[p * n + j]!;
+          magnitude += Math.abs(t[i - p]! * x[p * n + j]!);
+        }
+        expect(Math.abs(byDefault[i * n + j]! - total)).toBeLessThanOrEqual(1e-12 * magnitude + 1e-12);
+      }
     }
   });
 
