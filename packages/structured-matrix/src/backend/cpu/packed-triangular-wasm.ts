@@ -134,3 +134,157 @@ export function packedGramF32(
   }
   return true;
 }
+
+/** True if every entry of the vector view is finite. O(length). */
+export function allFiniteVector(data: Float32Array, view: VectorView): boolean {
+  for (let i = 0; i < view.length; i++)
+    if (!Number.isFinite(data[view.offset + i * view.stride]!)) return false;
+  return true;
+}
+
+/**
+ * Dense row-major d × d float32 copy of the packed triangle L (`lower` or upper, see
+ * `packedIndex`), or of Lᵀ with `transpose`; zeros elsewhere. O(d²).
+ */
+function unpackTriangle(
+  l: Float32Array,
+  packed: VectorView,
+  d: number,
+  lower: boolean,
+  transpose: boolean,
+): Float32Array {
+  const dense = new Float32Array(d * d);
+  const { offset, stride } = packed;
+  let s = offset;
+  for (let i = 0; i < d; i++) {
+    // Row i of L, stored contiguously (up to the stride) from column 0 (lower) or i (upper).
+    const first = lower ? 0 : i;
+    const last = lower ? i : d - 1;
+    for (let j = first; j <= last; j++, s += stride) dense[transpose ? j * d + i : i * d + j] = l[s]!;
+  }
+  return dense;
+}
+
+/**
+ * Scatters rows `[i0, i1)` of a triangle from the panel `c` (row stride `ldc`, column `j0` at
+ * index 0) into the packed `out`: off-diagonal entries times `offDiagonalScale`.
+ */
+function packPanel(
+  o: Float32Array,
+  out: VectorView,
+  c: Float32Array,
+  ldc: number,
+  i0: number,
+  i1: number,
+  j0: number,
+  d: number,
+  lower: boolean,
+  offDiagonalScale: number,
+): void {
+  for (let i = i0; i < i1; i++) {
+    const row = (i - i0) * ldc - j0;
+    const first = lower ? 0 : i;
+    const last = lower ? i : d - 1;
+    let t = out.offset + (lower ? (i * (i + 1)) / 2 : i * d - (i * (i - 1)) / 2) * out.stride;
+    for (let j = first; j <= last; j++, t += out.stride) {
+      const total = c[row + j]!;
+      o[t] = i === j ? total : offDiagonalScale * total;
+    }
+  }
+}
+
+/**
+ * `out ← a·b` for packed float32 triangles of one orientation, by P × P tiles (P = 128) of the
+ * result with the WebAssembly SIMD gemm on dense copies of a and b: tile (I, J) of a lower
+ * product is `A[I, J0:I1]·B[J0:I1, J]` (J ≤ I), of an upper one `A[I, I0:J1]·B[I0:J1, J]`
+ * (J ≥ I), so about d³/6 multiply-adds as for the packed loop. Every entry accumulates in
+ * float32 in order k ascending; the extra terms are structural zeros (exact ±0), which leave
+ * every sum unchanged only when a and b are finite — callers must check ({@link allFiniteVector})
+ * and otherwise use the scalar loop. a and b are copied before `out` is written, so `out` may
+ * share storage with them. Memory O(d²) (two dense copies). Returns false (having written
+ * nothing) where WebAssembly is unavailable.
+ */
+export function packedTriangularProductF32(
+  o: Float32Array,
+  out: VectorView,
+  a: Float32Array,
+  aView: VectorView,
+  b: Float32Array,
+  bView: VectorView,
+  d: number,
+  lower: boolean,
+): boolean {
+  if (!wasmGemmAvailable()) return false;
+  const left = unpackTriangle(a, aView, d, lower, false);
+  const right = unpackTriangle(b, bView, d, lower, false);
+  const panel = new Float32Array(Math.min(PANEL, d) * d);
+  for (let i0 = 0; i0 < d; i0 += PANEL) {
+    const i1 = Math.min(d, i0 + PANEL);
+    const m = i1 - i0;
+    // The result's columns in this row panel: [0, i1) (lower) or [i0, d) (upper).
+    const c0 = lower ? 0 : i0;
+    const width = (lower ? i1 : d) - c0;
+    panel.fill(0, 0, m * width);
+    for (let j0 = c0; j0 < c0 + width; j0 += PANEL) {
+      const j1 = Math.min(c0 + width, j0 + PANEL);
+      const k0 = lower ? j0 : i0;
+      const k1 = lower ? i1 : j1;
+      wasmGemmF32(panel, j0 - c0, width, left, i0 * d + k0, d, right, k0 * d + j0, d, m, j1 - j0, k1 - k0, 1);
+    }
+    packPanel(o, out, panel, width, i0, i1, c0, d, lower, 1);
+  }
+  return true;
+}
+
+/**
+ * Packed triangle of `s ⊙ (LᵀL)` for a packed float32 triangle L, by P × P tiles of the result
+ * with the WebAssembly SIMD gemm on dense copies of Lᵀ and L: tile (I, J) is
+ * `Lᵀ[I, I0:d]·L[I0:d, J]` (lower L, J ≤ I) or `Lᵀ[I, 0:I1]·L[0:I1, J]` (upper L, J ≥ I),
+ * about d³/6 multiply-adds. Float32 accumulation in order k ascending, extra terms structural
+ * zeros: callers must check that L is finite. L is copied before `out` is written (they may
+ * share storage). Memory O(d²). Returns false (having written nothing) where WebAssembly is
+ * unavailable.
+ */
+export function packedTransposedGramF32(
+  o: Float32Array,
+  out: VectorView,
+  l: Float32Array,
+  packed: VectorView,
+  d: number,
+  lower: boolean,
+  offDiagonalScale: number,
+): boolean {
+  if (!wasmGemmAvailable()) return false;
+  const transposed = unpackTriangle(l, packed, d, lower, true);
+  const dense = unpackTriangle(l, packed, d, lower, false);
+  const panel = new Float32Array(Math.min(PANEL, d) * d);
+  for (let i0 = 0; i0 < d; i0 += PANEL) {
+    const i1 = Math.min(d, i0 + PANEL);
+    const m = i1 - i0;
+    const c0 = lower ? 0 : i0;
+    const width = (lower ? i1 : d) - c0;
+    const k0 = lower ? i0 : 0;
+    const k1 = lower ? d : i1;
+    panel.fill(0, 0, m * width);
+    for (let j0 = c0; j0 < c0 + width; j0 += PANEL) {
+      const j1 = Math.min(c0 + width, j0 + PANEL);
+      wasmGemmF32(
+        panel,
+        j0 - c0,
+        width,
+        transposed,
+        i0 * d + k0,
+        d,
+        dense,
+        k0 * d + j0,
+        d,
+        m,
+        j1 - j0,
+        k1 - k0,
+        1,
+      );
+    }
+    packPanel(o, out, panel, width, i0, i1, c0, d, lower, offDiagonalScale);
+  }
+  return true;
+}

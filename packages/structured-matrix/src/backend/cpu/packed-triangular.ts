@@ -2,9 +2,12 @@ import type { MatrixView, VectorView } from '../buffer.js';
 import { type ComputeArray, KernelScope } from './cpu-buffer.js';
 import {
   allFinite,
+  allFiniteVector,
   PACKED_WASM_MIN_WORK,
   packedGramF32,
+  packedTransposedGramF32,
   packedTriangularMatmulF32,
+  packedTriangularProductF32,
 } from './packed-triangular-wasm.js';
 
 /**
@@ -78,7 +81,12 @@ export function packedTriangularMatmul(
   scope.commit(out.buffer);
 }
 
-/** `cpu` kernel: `out ← a·b` for packed triangular a, b of one orientation; O(d³/6). */
+/**
+ * `cpu` kernel: `out ← a·b` for packed triangular a, b of one orientation; O(d³/6). Finite
+ * float32/half data goes to tiles of the WebAssembly SIMD gemm ({@link packedTriangularProductF32},
+ * float32 accumulation like the dense gemm); float64, small or non-finite inputs use loops
+ * accumulating in float64.
+ */
 export function packedTriangularProduct(
   out: VectorView,
   a: VectorView,
@@ -87,10 +95,24 @@ export function packedTriangularProduct(
 ): void {
   const scope = new KernelScope();
   const o = scope.array(out.buffer);
-  const as = gather(scope.array(a.buffer), a);
-  const bs = gather(scope.array(b.buffer), b);
+  const aData = scope.array(a.buffer);
+  const bData = scope.array(b.buffer);
   const d = packedOrder(out.length);
   const { lower } = options;
+  if (
+    o instanceof Float32Array &&
+    aData instanceof Float32Array &&
+    bData instanceof Float32Array &&
+    (d * (d + 1) * (d + 2)) / 6 >= PACKED_WASM_MIN_WORK &&
+    allFiniteVector(aData, a) &&
+    allFiniteVector(bData, b) &&
+    packedTriangularProductF32(o, out, aData, a, bData, b, d, lower)
+  ) {
+    scope.commit(out.buffer);
+    return;
+  }
+  const as = gather(aData, a);
+  const bs = gather(bData, b);
   for (let i = 0; i < d; i++) {
     const j0 = lower ? 0 : i;
     const j1 = lower ? i : d - 1;
@@ -149,7 +171,11 @@ export function packedGram(
   scope.commit(out.buffer);
 }
 
-/** `cpu` kernel: packed triangle of `s ⊙ (LᵀL)` for a packed triangular L; O(d³/6). */
+/**
+ * `cpu` kernel: packed triangle of `s ⊙ (LᵀL)` for a packed triangular L; O(d³/6). Finite
+ * float32/half data goes to tiles of the WebAssembly SIMD gemm ({@link packedTransposedGramF32});
+ * float64, small or non-finite inputs use loops accumulating in float64.
+ */
 export function packedTransposedGram(
   out: VectorView,
   packed: VectorView,
@@ -157,9 +183,20 @@ export function packedTransposedGram(
 ): void {
   const scope = new KernelScope();
   const o = scope.array(out.buffer);
-  const l = gather(scope.array(packed.buffer), packed);
+  const source = scope.array(packed.buffer);
   const d = packedOrder(packed.length);
   const { lower } = options;
+  if (
+    o instanceof Float32Array &&
+    source instanceof Float32Array &&
+    (d * (d + 1) * (d + 2)) / 6 >= PACKED_WASM_MIN_WORK &&
+    allFiniteVector(source, packed) &&
+    packedTransposedGramF32(o, out, source, packed, d, lower, options.offDiagonalScale)
+  ) {
+    scope.commit(out.buffer);
+    return;
+  }
+  const l = gather(source, packed);
   for (let i = 0; i < d; i++) {
     const j0 = lower ? 0 : i;
     const j1 = lower ? i : d - 1;
