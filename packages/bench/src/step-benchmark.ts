@@ -51,9 +51,9 @@ export interface StepBenchmarkOptions {
   /** Timed units per task and round at most. */
   readonly maxSamples: number;
   /**
-   * From this d on, the slow structures ({@link SLOW_STEP_STRUCTURES}: one step is O(d³) with
-   * a kernel ~10× slower than a dense gemm, about a minute at d = 2048 on 2 cores) get exactly
-   * `slowSamples` timed units and no warm-up (the code is already compiled at smaller d).
+   * From this d on, the slow structures ({@link SLOW_STEP_STRUCTURES}: one step is O(d³),
+   * seconds at d = 2048 and about 8× that at d = 4096 on 2 cores) get exactly `slowSamples`
+   * timed units and no warm-up (the code is already compiled at smaller d).
    */
   readonly slowFrom: number;
   /** Timed units of a slow task (see `slowFrom`). */
@@ -72,7 +72,7 @@ export const DEFAULT_STEP_BENCHMARK_OPTIONS: StepBenchmarkOptions = Object.freez
   rounds: 3,
   minSamples: 3,
   maxSamples: 200,
-  slowFrom: 1024,
+  slowFrom: 4096,
   slowSamples: 1,
   seed: 1,
 });
@@ -385,7 +385,7 @@ function runTasks(
  * {@link StepBenchmarkOptions.slowFrom}). Then, per structure and d, the update-only work
  * alone (`processLinearCapture`, `accumulateCapture`, `updatePreconditioner` on a carried layer
  * state), interleaved over all sizes in the same rounds so that its growth in d is measured in
- * one window (not for the slow structures at d ≥ `slowFrom`: minutes per call there). Then the state bytes (`memoryReport()` against
+ * one window (not for the slow structures at d ≥ `slowFrom`: tens of seconds per call there). Then the state bytes (`memoryReport()` against
  * AdamW's state tree), the ratios to AdamW, the growth from the smallest to the largest d and
  * the targets.
  *

@@ -136,7 +136,7 @@ export function describeStepRun(result: StepBenchmarkResult): string {
   const slowSizes = o.sizes.filter((d) => d >= o.slowFrom);
   const slowNote =
     slow.length > 0 && slowSizes.length > 0
-      ? ` Lower/upper-triangular at d ≥ ${o.slowFrom} (O(d³) steps with a kernel ~10× slower than a dense gemm): ${o.slowSamples} timed run(s) of T steps, no warm-up, and their capture + precond. update alone is not timed there (minutes per call).`
+      ? ` Lower/upper-triangular at d ≥ ${o.slowFrom} (O(d³) steps): ${o.slowSamples} timed run(s) of T steps, no warm-up, and their capture + precond. update alone is not timed there (tens of seconds per call).`
       : '';
   return (
     `${setting.layer}; float32 K and C (${setting.preconditionerDtype}), ${setting.parameterDtype} weights; SINGD: ${setting.singd}; ` +

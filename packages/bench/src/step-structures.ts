@@ -20,9 +20,9 @@ export const STEP_STRUCTURE_NAMES = Object.freeze([
 export type StepStructureName = (typeof STEP_STRUCTURE_NAMES)[number];
 
 /**
- * The structures whose step is O(d³) with a slow kernel (the general triangular ones: their
- * `S·X` with a d × d X runs ~10× slower than a dense gemm): at large d they get a fixed number
- * of timed steps and no warm-up (see `StepBenchmarkOptions.slowFrom`).
+ * The structures whose step is O(d³) (the general triangular ones store d(d+1)/2 entries, and
+ * every product with them costs about d³/2 or d³/6 multiply-adds): at large d they get a fixed
+ * number of timed steps and no warm-up (see `StepBenchmarkOptions.slowFrom`).
  */
 export const SLOW_STEP_STRUCTURES: readonly StepStructureName[] = Object.freeze([
   'lower-triangular',
