@@ -22,7 +22,8 @@ const readmes = readdirSync(join(root, 'packages')).map((dir) => ({
 function markdownFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) return entry.name === 'node_modules' ? [] : markdownFiles(path);
+    // docs/api is generated from the TSDoc comments (checked by api-reference.test.ts).
+    if (entry.isDirectory()) return ['node_modules', 'api'].includes(entry.name) ? [] : markdownFiles(path);
     return entry.name.endsWith('.md') ? [path] : [];
   });
 }

@@ -1,3 +1,11 @@
+/**
+ * `@singd/bench`: the benchmarks and the training comparison behind the `singd-bench` CLI,
+ * as a library.
+ *
+ * @packageDocumentation
+ * @module @singd/bench
+ */
+
 export type {
   ChoiceListOption,
   ChoiceOption,

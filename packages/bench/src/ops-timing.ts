@@ -92,7 +92,7 @@ export function collectSamples(fn: () => unknown, settings: TimingSettings): num
   return samples;
 }
 
-/** Times `fn`: {@link warmUp}, then {@link collectSamples}, summarised. */
+/** Times `fn`: `warmUp`, then `collectSamples`, summarised. */
 export function timeCall(fn: () => unknown, settings: TimingSettings): Timing {
   const warmup = warmUp(fn, settings);
   return { ...summarizeSamples(collectSamples(fn, settings)), warmup };

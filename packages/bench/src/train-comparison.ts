@@ -42,7 +42,7 @@ export interface ComparisonResult {
   readonly totalMs: number;
 }
 
-/** Progress events of {@link runComparison}. */
+/** Progress events of `runComparison`. */
 export interface ComparisonListener {
   /** A run starts: its spec, its 1-based index and the number of runs. */
   runStart?(spec: RunSpec, index: number, count: number, steps: number): void;

@@ -1,3 +1,12 @@
+/**
+ * `@singd/half`: float16 and bfloat16 for JavaScript: bit-exact rounding of float64 values
+ * (to nearest, ties to even, with no double rounding), 16-bit storage arrays, bulk
+ * encode/decode, and the comparison tolerance of each dtype.
+ *
+ * @packageDocumentation
+ * @module @singd/half
+ */
+
 export { fromBFloat16Bits, toBFloat16Bits } from './bfloat16.js';
 export {
   decodeBFloat16,

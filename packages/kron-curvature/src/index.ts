@@ -1,3 +1,11 @@
+/**
+ * `@singd/kron-curvature`: layer captures (Linear, Conv2d), the Kronecker factors A and G
+ * of the Fisher/GGN, and the KFAC baseline preconditioner.
+ *
+ * @packageDocumentation
+ * @module @singd/kron-curvature
+ */
+
 export {
   type CholeskyFailure,
   type CholeskyFailureReason,

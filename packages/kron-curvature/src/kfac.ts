@@ -549,7 +549,7 @@ export class KfacPreconditioner {
   }
 
   /**
-   * Replaces the whole state with `state` (from {@link state}, e.g. read back from a
+   * Replaces the whole state with `state` (from {@link KfacPreconditioner.state}, e.g. read back from a
    * checkpoint), so that the preconditioner continues bit-identically to the one that produced
    * it. The arrays are copied; the Cholesky factors of `S_K` and `S_C` are recomputed in `dtype`
    * (the factorisation is deterministic, so they equal the cached ones of the original).

@@ -1,3 +1,12 @@
+/**
+ * `@singd/singd`: the SINGD optimizer (INGD and IKFAC are settings of it), its pure
+ * optax-style transforms, AdamW and SGD built from the same transforms, and versioned
+ * checkpoints.
+ *
+ * @packageDocumentation
+ * @module @singd/singd
+ */
+
 export * from './checkpoint/index.js';
 export {
   flattenLayerParams,

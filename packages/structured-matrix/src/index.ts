@@ -1,3 +1,13 @@
+/**
+ * `@singd/structured-matrix`: structured matrices closed under multiplication (dense,
+ * diagonal, block-diagonal, hierarchical, triangular Toeplitz, triangular, sparse triangular)
+ * with the subspace projection Π, in four dtypes, composed from kernels of a swappable backend
+ * (`cpu` built in).
+ *
+ * @packageDocumentation
+ * @module @singd/structured-matrix
+ */
+
 export {
   type SpecOf,
   STRUCTURE_KINDS,

@@ -1,3 +1,11 @@
+/**
+ * `@singd/tfjs`: train TensorFlow.js models with SINGD, KFAC or a first-order fallback
+ * (`Trainer`), with layer captures taken from tfjs gradients.
+ *
+ * @packageDocumentation
+ * @module @singd/tfjs
+ */
+
 export type {
   FisherKind,
   KfacTrainerOptions,

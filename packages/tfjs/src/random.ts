@@ -22,7 +22,7 @@ export class SeededRandom {
 
   /**
    * @param seed - any finite number; its low 32 bits seed the generator (ignored when `state` is given).
-   * @param state - a {@link state} saved earlier, to resume a sequence.
+   * @param state - a {@link SeededRandom.state} saved earlier, to resume a sequence.
    */
   constructor(seed: number, state?: number) {
     this.s = (state ?? seed) >>> 0;

@@ -251,7 +251,7 @@ export class HierarchicalMatrix extends StructuredMatrix<'hierarchical'> {
 
   /**
    * `Π(Sᵀ X Xᵀ S)`: `Π(T Tᵀ)` of `T = SᵀX` (d × n, one `transposeMatmul`) by the
-   * {@link hierarchicalStructure} `fromMatInner` formulas. Without X, `Π(SᵀS)`:
+   * `hierarchicalStructure` `fromMatInner` formulas. Without X, `Π(SᵀS)`:
    * `A = AᵀA`, `B = 2·AᵀB`, `c = c ⊙ c + colsum(B_C ⊙ B_C) + colsum(D ⊙ D)`,
    * `D = 2·(B_EᵀB_C + EᵀD)`, `E = EᵀE + B_EᵀB_E`.
    * Cost O((k1 + k2)·d·n), resp. O((k1 + k2)²·d).

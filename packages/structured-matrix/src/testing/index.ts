@@ -15,6 +15,9 @@
  *   it(check.name, () => check.run());
  * }
  * ```
+ *
+ * @packageDocumentation
+ * @module @singd/structured-matrix/testing
  */
 export {
   CONFORMANCE_TOLERANCE_FACTORS,

@@ -75,7 +75,8 @@ describe('cpu packed triangular kernels, WebAssembly row panels', () => {
   it('runs where WebAssembly SIMD is available and every shape takes the panel path', () => {
     expect(wasmGemmAvailable()).toBe(true);
     for (const [d, n] of SHAPES) expect((n * d * (d + 1)) / 2).toBeGreaterThanOrEqual(PACKED_WASM_MIN_WORK);
-    for (const d of [90, 261]) expect((d * (d + 1) * (d + 2)) / 6).toBeGreaterThanOrEqual(PACKED_WASM_MIN_WORK);
+    for (const d of [90, 261])
+      expect((d * (d + 1) * (d + 2)) / 6).toBeGreaterThanOrEqual(PACKED_WASM_MIN_WORK);
   });
 
   for (const dtype of DTYPES) {
@@ -217,7 +218,9 @@ describe('cpu packed triangular kernels, WebAssembly row panels', () => {
       const a = stored(values(size, 3), 'float32');
       const b = stored(values(size, 4), 'float32');
       const separate = vector('float32', new Array(size).fill(0));
-      k.packedTriangularProduct(separate.view, vector('float32', a).view, vector('float32', b).view, { lower });
+      k.packedTriangularProduct(separate.view, vector('float32', a).view, vector('float32', b).view, {
+        lower,
+      });
       const inPlace = vector('float32', a);
       k.packedTriangularProduct(inPlace.view, inPlace.view, vector('float32', b).view, { lower });
       expect(Array.from(inPlace.read())).toEqual(Array.from(separate.read()));

@@ -1,6 +1,9 @@
 /**
  * `@singd/tfjs/backend`: a TensorFlow.js kernel backend for `@singd/structured-matrix`, so the
  * structured-matrix algebra runs as tfjs ops with its data kept in tensors.
+ *
+ * @packageDocumentation
+ * @module @singd/tfjs/backend
  */
 
 export { TfjsHostBuffer } from './host-buffer.js';

@@ -11,6 +11,9 @@
  * registerBackend(backend);
  * console.log(backend.mode, availableGpujsModes());
  * ```
+ *
+ * @packageDocumentation
+ * @module @singd/structured-matrix/backend-gpujs
  */
 export {
   createGpujsBackend,

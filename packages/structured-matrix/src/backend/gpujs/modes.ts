@@ -4,7 +4,7 @@ import { GPU } from 'gpu.js';
  * The gpu.js modes this backend can run on, best first: `headlessgl` (Node with the native `gl`
  * addon and a display), `webgl2` and `webgl` (browsers), `webasm` (WebAssembly + f32x4 SIMD on the
  * CPU), `cpu` (transpiled JavaScript). `webgpu` is left out: its kernels are asynchronous, and the
- * {@link Backend} contract is synchronous.
+ * `Backend` contract is synchronous.
  */
 export const GPUJS_MODES = ['headlessgl', 'webgl2', 'webgl', 'webasm', 'cpu'] as const;
 

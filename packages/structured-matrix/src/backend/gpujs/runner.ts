@@ -2,7 +2,7 @@ import type { GPU, IGPUKernelSettings, IKernelRunShortcut } from 'gpu.js';
 import type { GpujsBuffer, GpujsData } from './gpujs-buffer.js';
 import { type GpujsMode, isGlMode } from './modes.js';
 
-/** Counters of a {@link GpujsRunner}: how many kernels were compiled and what their first calls cost. */
+/** Counters of a `GpujsRunner`: how many kernels were compiled and what their first calls cost. */
 export interface GpujsCompileStats {
   /** Distinct kernels compiled (one per kernel source, output length and argument lengths). */
   readonly compiles: number;
