@@ -42,23 +42,12 @@ interface FftModule {
     reverse: number,
   ) => void;
   readonly setTarget: (dst: number, ld: number, f32: number, scale: number) => void;
-  readonly toPanels: (
-    matrix: number,
-    ld: number,
-    d: number,
-    cols: number,
-    bytes: number,
-    panels: number,
-  ) => void;
-  readonly fromPanels: (
-    matrix: number,
-    ld: number,
-    d: number,
-    cols: number,
-    bytes: number,
-    panels: number,
-  ) => void;
+  readonly toPanels: PanelCopy;
+  readonly fromPanels: PanelCopy;
 }
+
+/** `toPanels` / `fromPanels` of `fft-f64.wat`: a d × cols matrix (row stride ld) ↔ its panels. */
+type PanelCopy = (matrix: number, ld: number, d: number, cols: number, bytes: number, panels: number) => void;
 
 /** Real columns per batch: 8 complex lanes, each carrying two real columns. */
 const COLUMNS_PER_BATCH = 16;

@@ -194,6 +194,53 @@ function packPanel(
 }
 
 /**
+ * Tiles P × P (P = 128) of the triangle (`lower` or upper) of `left·right` for dense row-major
+ * d × d float32 operands, each `left[I, k0:k1]·right[k0:k1, J]` with the WebAssembly SIMD gemm
+ * over the inner range `[k0, k1) = inner(i0, i1, j0, j1)` of tile rows `[i0, i1)` and columns
+ * `[j0, j1)` (the caller's, outside which the terms are structural zeros), scattered row panel
+ * by row panel into the packed `out` (off-diagonal entries times `offDiagonalScale`).
+ */
+function tiledTriangle(
+  o: Float32Array,
+  out: VectorView,
+  left: Float32Array,
+  right: Float32Array,
+  d: number,
+  lower: boolean,
+  offDiagonalScale: number,
+  inner: (i0: number, i1: number, j0: number, j1: number) => readonly [number, number],
+): void {
+  const panel = new Float32Array(Math.min(PANEL, d) * d);
+  for (let i0 = 0; i0 < d; i0 += PANEL) {
+    const i1 = Math.min(d, i0 + PANEL);
+    // The result's columns in this row panel: [0, i1) (lower) or [i0, d) (upper).
+    const c0 = lower ? 0 : i0;
+    const width = (lower ? i1 : d) - c0;
+    panel.fill(0, 0, (i1 - i0) * width);
+    for (let j0 = c0; j0 < c0 + width; j0 += PANEL) {
+      const j1 = Math.min(c0 + width, j0 + PANEL);
+      const [k0, k1] = inner(i0, i1, j0, j1);
+      wasmGemmF32(
+        panel,
+        j0 - c0,
+        width,
+        left,
+        i0 * d + k0,
+        d,
+        right,
+        k0 * d + j0,
+        d,
+        i1 - i0,
+        j1 - j0,
+        k1 - k0,
+        1,
+      );
+    }
+    packPanel(o, out, panel, width, i0, i1, c0, d, lower, offDiagonalScale);
+  }
+}
+
+/**
  * `out ← a·b` for packed float32 triangles of one orientation, by P × P tiles (P = 128) of the
  * result with the WebAssembly SIMD gemm on dense copies of a and b: tile (I, J) of a lower
  * product is `A[I, J0:I1]·B[J0:I1, J]` (J ≤ I), of an upper one `A[I, I0:J1]·B[I0:J1, J]`
@@ -217,22 +264,7 @@ export function packedTriangularProductF32(
   if (!wasmGemmAvailable()) return false;
   const left = unpackTriangle(a, aView, d, lower, false);
   const right = unpackTriangle(b, bView, d, lower, false);
-  const panel = new Float32Array(Math.min(PANEL, d) * d);
-  for (let i0 = 0; i0 < d; i0 += PANEL) {
-    const i1 = Math.min(d, i0 + PANEL);
-    const m = i1 - i0;
-    // The result's columns in this row panel: [0, i1) (lower) or [i0, d) (upper).
-    const c0 = lower ? 0 : i0;
-    const width = (lower ? i1 : d) - c0;
-    panel.fill(0, 0, m * width);
-    for (let j0 = c0; j0 < c0 + width; j0 += PANEL) {
-      const j1 = Math.min(c0 + width, j0 + PANEL);
-      const k0 = lower ? j0 : i0;
-      const k1 = lower ? i1 : j1;
-      wasmGemmF32(panel, j0 - c0, width, left, i0 * d + k0, d, right, k0 * d + j0, d, m, j1 - j0, k1 - k0, 1);
-    }
-    packPanel(o, out, panel, width, i0, i1, c0, d, lower, 1);
-  }
+  tiledTriangle(o, out, left, right, d, lower, 1, (i0, i1, j0, j1) => (lower ? [j0, i1] : [i0, j1]));
   return true;
 }
 
@@ -257,34 +289,8 @@ export function packedTransposedGramF32(
   if (!wasmGemmAvailable()) return false;
   const transposed = unpackTriangle(l, packed, d, lower, true);
   const dense = unpackTriangle(l, packed, d, lower, false);
-  const panel = new Float32Array(Math.min(PANEL, d) * d);
-  for (let i0 = 0; i0 < d; i0 += PANEL) {
-    const i1 = Math.min(d, i0 + PANEL);
-    const m = i1 - i0;
-    const c0 = lower ? 0 : i0;
-    const width = (lower ? i1 : d) - c0;
-    const k0 = lower ? i0 : 0;
-    const k1 = lower ? d : i1;
-    panel.fill(0, 0, m * width);
-    for (let j0 = c0; j0 < c0 + width; j0 += PANEL) {
-      const j1 = Math.min(c0 + width, j0 + PANEL);
-      wasmGemmF32(
-        panel,
-        j0 - c0,
-        width,
-        transposed,
-        i0 * d + k0,
-        d,
-        dense,
-        k0 * d + j0,
-        d,
-        m,
-        j1 - j0,
-        k1 - k0,
-        1,
-      );
-    }
-    packPanel(o, out, panel, width, i0, i1, c0, d, lower, offDiagonalScale);
-  }
+  tiledTriangle(o, out, transposed, dense, d, lower, offDiagonalScale, (i0, i1) =>
+    lower ? [i0, d] : [0, i1],
+  );
   return true;
 }
