@@ -20,6 +20,27 @@ const load = (pointer, offset) => `(v128.load offset=${offset} ${get(pointer)})`
 const splat = (pointer, offset) => `(v128.load64_splat offset=${offset} ${get(pointer)})`;
 const store = (pointer, offset, value) => `(v128.store offset=${offset} ${get(pointer)} ${value})`;
 
+/** Sets `name` r/i to the complex point at pointer + offset (real part; imaginary part IM later). */
+const loadPoint = (name, pointer, offset) => [
+  set(`${name}r`, load(pointer, offset)),
+  set(`${name}i`, load(pointer, offset + IM)),
+];
+
+/** Stores the complex point (re, im) at pointer + offset. */
+const storePoint = (pointer, offset, re, im) => [store(pointer, offset, re), store(pointer, offset + IM, im)];
+
+/** s = a0 + a2, u = a0 − a2, t = a1 + a3, v = a1 − a3: the first level of a forward radix-4 butterfly. */
+const forwardSums = () => [
+  set('sr', add(get('a0r'), get('a2r'))),
+  set('si', add(get('a0i'), get('a2i'))),
+  set('ur', sub(get('a0r'), get('a2r'))),
+  set('ui', sub(get('a0i'), get('a2i'))),
+  set('tr', add(get('a1r'), get('a3r'))),
+  set('ti', add(get('a1i'), get('a3i'))),
+  set('vr', sub(get('a1r'), get('a3r'))),
+  set('vi', sub(get('a1i'), get('a3i'))),
+];
+
 /** Stores (xr + i·xi)·(wr + i·wi), or the product with the conjugate twiddle (w null: twiddle 1). */
 function storeProduct(pointer, offset, xr, xi, w, conjugate) {
   if (w === null) return [store(pointer, offset, get(xr)), store(pointer, offset + IM, get(xi))];
@@ -45,24 +66,9 @@ function loadConjugateProduct(name, pointer, offset, w) {
 /** Decimation-in-frequency radix-4 butterfly (two radix-2 stages, spans 2q and q) on one group. */
 function forwardButterfly(o, unit) {
   return [
-    set('a0r', load('p0', o)),
-    set('a0i', load('p0', o + IM)),
-    set('a1r', load('p1', o)),
-    set('a1i', load('p1', o + IM)),
-    set('a2r', load('p2', o)),
-    set('a2i', load('p2', o + IM)),
-    set('a3r', load('p3', o)),
-    set('a3i', load('p3', o + IM)),
-    set('sr', add(get('a0r'), get('a2r'))),
-    set('si', add(get('a0i'), get('a2i'))),
-    set('ur', sub(get('a0r'), get('a2r'))),
-    set('ui', sub(get('a0i'), get('a2i'))),
-    set('tr', add(get('a1r'), get('a3r'))),
-    set('ti', add(get('a1i'), get('a3i'))),
-    set('vr', sub(get('a1r'), get('a3r'))),
-    set('vi', sub(get('a1i'), get('a3i'))),
-    store('p0', o, add(get('sr'), get('tr'))),
-    store('p0', o + IM, add(get('si'), get('ti'))),
+    ...['p0', 'p1', 'p2', 'p3'].flatMap((pointer, k) => loadPoint(`a${k}`, pointer, o)),
+    ...forwardSums(),
+    ...storePoint('p0', o, add(get('sr'), get('tr')), add(get('si'), get('ti'))),
     set('xr', sub(get('sr'), get('tr'))),
     set('xi', sub(get('si'), get('ti'))),
     ...storeProduct('p1', o, 'xr', 'xi', unit ? null : 'w2', false),
@@ -80,8 +86,7 @@ function forwardButterfly(o, unit) {
 function inverseButterfly(o, unit) {
   return [
     ...loadConjugateProduct('b', 'p1', o, unit ? null : 'w2'),
-    set('a0r', load('p0', o)),
-    set('a0i', load('p0', o + IM)),
+    ...loadPoint('a0', 'p0', o),
     set('sr', add(get('a0r'), get('br'))),
     set('si', add(get('a0i'), get('bi'))),
     set('tr', sub(get('a0r'), get('br'))),
@@ -93,26 +98,19 @@ function inverseButterfly(o, unit) {
     // V = −i·(f − e)
     set('vr', sub(get('fi'), get('ei'))),
     set('vi', sub(get('er'), get('fr'))),
-    store('p0', o, add(get('sr'), get('ur'))),
-    store('p0', o + IM, add(get('si'), get('ui'))),
-    store('p2', o, sub(get('sr'), get('ur'))),
-    store('p2', o + IM, sub(get('si'), get('ui'))),
-    store('p1', o, add(get('tr'), get('vr'))),
-    store('p1', o + IM, add(get('ti'), get('vi'))),
-    store('p3', o, sub(get('tr'), get('vr'))),
-    store('p3', o + IM, sub(get('ti'), get('vi'))),
+    ...storePoint('p0', o, add(get('sr'), get('ur')), add(get('si'), get('ui'))),
+    ...storePoint('p2', o, sub(get('sr'), get('ur')), sub(get('si'), get('ui'))),
+    ...storePoint('p1', o, add(get('tr'), get('vr')), add(get('ti'), get('vi'))),
+    ...storePoint('p3', o, sub(get('tr'), get('vr')), sub(get('ti'), get('vi'))),
   ];
 }
 
 /** {@link forwardButterfly} for the first stage of a zero-padded transform: rows 2q … 4q−1 are zero. */
 function forwardFirstButterfly(o, unit) {
   return [
-    set('a0r', load('p0', o)),
-    set('a0i', load('p0', o + IM)),
-    set('a1r', load('p1', o)),
-    set('a1i', load('p1', o + IM)),
-    store('p0', o, add(get('a0r'), get('a1r'))),
-    store('p0', o + IM, add(get('a0i'), get('a1i'))),
+    ...loadPoint('a0', 'p0', o),
+    ...loadPoint('a1', 'p1', o),
+    ...storePoint('p0', o, add(get('a0r'), get('a1r')), add(get('a0i'), get('a1i'))),
     set('xr', sub(get('a0r'), get('a1r'))),
     set('xi', sub(get('a0i'), get('a1i'))),
     ...storeProduct('p1', o, 'xr', 'xi', unit ? null : 'w2', false),
@@ -146,18 +144,8 @@ function multiplyBySpectrum(name, k) {
 function spectrumButterfly4(o) {
   const rows = [0, 1, 2, 3];
   return [
-    ...rows.flatMap((k) => [
-      set(`a${k}r`, load('p0', o + k * ROW)),
-      set(`a${k}i`, load('p0', o + k * ROW + IM)),
-    ]),
-    set('sr', add(get('a0r'), get('a2r'))),
-    set('si', add(get('a0i'), get('a2i'))),
-    set('ur', sub(get('a0r'), get('a2r'))),
-    set('ui', sub(get('a0i'), get('a2i'))),
-    set('tr', add(get('a1r'), get('a3r'))),
-    set('ti', add(get('a1i'), get('a3i'))),
-    set('vr', sub(get('a1r'), get('a3r'))),
-    set('vi', sub(get('a1i'), get('a3i'))),
+    ...rows.flatMap((k) => loadPoint(`a${k}`, 'p0', o + k * ROW)),
+    ...forwardSums(),
     set('a0r', add(get('sr'), get('tr'))),
     set('a0i', add(get('si'), get('ti'))),
     set('a1r', sub(get('sr'), get('tr'))),
@@ -175,24 +163,18 @@ function spectrumButterfly4(o) {
     set('ui', add(get('a2i'), get('a3i'))),
     set('vr', sub(get('a3r'), get('a2r'))),
     set('vi', sub(get('a3i'), get('a2i'))),
-    store('p0', o, add(get('sr'), get('ur'))),
-    store('p0', o + IM, add(get('si'), get('ui'))),
-    store('p0', o + 2 * ROW, sub(get('sr'), get('ur'))),
-    store('p0', o + 2 * ROW + IM, sub(get('si'), get('ui'))),
-    store('p0', o + ROW, add(get('tr'), get('vi'))),
-    store('p0', o + ROW + IM, sub(get('ti'), get('vr'))),
-    store('p0', o + 3 * ROW, sub(get('tr'), get('vi'))),
-    store('p0', o + 3 * ROW + IM, add(get('ti'), get('vr'))),
+    ...storePoint('p0', o, add(get('sr'), get('ur')), add(get('si'), get('ui'))),
+    ...storePoint('p0', o + 2 * ROW, sub(get('sr'), get('ur')), sub(get('si'), get('ui'))),
+    ...storePoint('p0', o + ROW, add(get('tr'), get('vi')), sub(get('ti'), get('vr'))),
+    ...storePoint('p0', o + 3 * ROW, sub(get('tr'), get('vi')), add(get('ti'), get('vr'))),
   ];
 }
 
 /** Forward radix-2 butterfly, product with the spectrum, inverse radix-2 butterfly: rows p0, p0+1. */
 function spectrumButterfly2(o) {
   return [
-    set('a0r', load('p0', o)),
-    set('a0i', load('p0', o + IM)),
-    set('a1r', load('p0', o + ROW)),
-    set('a1i', load('p0', o + ROW + IM)),
+    ...loadPoint('a0', 'p0', o),
+    ...loadPoint('a1', 'p0', o + ROW),
     set('sr', add(get('a0r'), get('a1r'))),
     set('si', add(get('a0i'), get('a1i'))),
     set('a1r', sub(get('a0r'), get('a1r'))),
@@ -201,10 +183,8 @@ function spectrumButterfly2(o) {
     set('a0i', get('si')),
     ...multiplyBySpectrum('a0', 0),
     ...multiplyBySpectrum('a1', 1),
-    store('p0', o, add(get('a0r'), get('a1r'))),
-    store('p0', o + IM, add(get('a0i'), get('a1i'))),
-    store('p0', o + ROW, sub(get('a0r'), get('a1r'))),
-    store('p0', o + ROW + IM, sub(get('a0i'), get('a1i'))),
+    ...storePoint('p0', o, add(get('a0r'), get('a1r')), add(get('a0i'), get('a1i'))),
+    ...storePoint('p0', o + ROW, sub(get('a0r'), get('a1r')), sub(get('a0i'), get('a1i'))),
   ];
 }
 
@@ -342,11 +322,9 @@ function oddFirstPass() {
         ${rows.map((k) => `(call $loadRow (local.get $p${k}) (i32.add (local.get $r) (i32.mul (local.get $q) (i32.const ${k}))))`).join('\n        ')}
         ${GROUPS.flatMap((o) =>
           rows.flatMap((k) => [
-            set('a0r', load(`p${k}`, o)),
-            set('a0i', load(`p${k}`, o + IM)),
+            ...loadPoint('a0', `p${k}`, o),
             ...preTwiddle('a0r', 'a0i', k, false),
-            store(`b${k}`, o, get('a0r')),
-            store(`b${k}`, o + IM, get('a0i')),
+            ...storePoint(`b${k}`, o, get('a0r'), get('a0i')),
           ]),
         ).join('\n        ')}
         ${GROUPS.flatMap((o) => forwardButterfly(o, false)).join('\n        ')}
@@ -369,11 +347,14 @@ function oddLastPass() {
         ${onBottomRows(GROUPS.flatMap((o) => inverseButterfly(o, false))).join('\n        ')}
         ${GROUPS.flatMap((o) =>
           rows.flatMap((k) => [
-            set('a0r', load(`b${k}`, o)),
-            set('a0i', load(`b${k}`, o + IM)),
+            ...loadPoint('a0', `b${k}`, o),
             ...preTwiddle('a0r', 'a0i', k, true),
-            store(`p${k}`, o, add(load(`p${k}`, o), get('a0r'))),
-            store(`p${k}`, o + IM, add(load(`p${k}`, o + IM), get('a0i'))),
+            ...storePoint(
+              `p${k}`,
+              o,
+              add(load(`p${k}`, o), get('a0r')),
+              add(load(`p${k}`, o + IM), get('a0i')),
+            ),
           ]),
         ).join('\n        ')}
         ${rows.map((k) => `(call $storeRow (local.get $p${k}) (i32.add (local.get $r) (i32.mul (local.get $q) (i32.const ${k}))))`).join('\n        ')}
