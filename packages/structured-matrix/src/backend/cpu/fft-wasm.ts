@@ -242,9 +242,10 @@ const panelElements = (d: number, n: number) => d * COLUMNS_PER_BATCH * Math.cei
  * stored in the precision of `out` (rounded once). `x` is copied into the module's memory (and,
  * if `panelled`, rearranged into panels of 16 columns, one contiguous region per batch); each
  * batch reads its columns in its first pass and overwrites them with its result in its last,
- * and the result is copied back out; `out` may alias `x`. O(n·d·log d) time, O(n·d + d) memory in the module. Returns false if WebAssembly
- * SIMD is unavailable or its memory cannot hold the operands (the caller falls back).
- * `panelled` (default: the matrix spans at least {@link PANEL_MIN_BYTES}) picks the layout.
+ * and the result is copied back out; `out` may alias `x`. O(n·d·log d) time, O(n·d + d) memory
+ * in the module. Returns false if WebAssembly SIMD is unavailable or its memory cannot hold the
+ * operands (the caller falls back). `panelled` (default: the matrix spans at least
+ * {@link PANEL_MIN_BYTES}) picks the layout.
  */
 export function wasmToeplitzMatmul(
   out: ComputeArray,
@@ -323,10 +324,9 @@ export function wasmToeplitzMatmul(
 
 /**
  * `totals_k ← Σ_j Σ_i x_{i,j}·x_{i+k,j}` for k < totals.length by the WebAssembly SIMD float64
- * FFT: batches of 16 columns are transformed
- * (zero-padded to N ≥ 2d, so no wrap-around) and their power spectra summed; for two real
- * columns packed as z = a + i·b, |A_f|² + |B_f|² = (|Z_f|² + |Z_{N−f}|²)/2, applied once to the
- * sum. The symmetric (real, even) total spectrum P is transformed back once: for such P the
+ * FFT: batches of 16 columns are transformed (zero-padded to N ≥ 2d, so no wrap-around) and
+ * their power spectra summed; for two real columns packed as z = a + i·b,
+ * |A_f|² + |B_f|² = (|Z_f|² + |Z_{N−f}|²)/2, applied once to the sum. The symmetric (real, even) total spectrum P is transformed back once: for such P the
  * forward DFT is N times the inverse, so the forward kernel serves. O(n·d·log d). Returns false
  * if WebAssembly SIMD is unavailable or its memory cannot hold the operands. `panelled` as in
  * {@link wasmToeplitzMatmul}.

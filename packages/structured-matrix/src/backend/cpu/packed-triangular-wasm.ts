@@ -121,16 +121,7 @@ export function packedGramF32(
     const width = (lower ? i1 : d) - j0;
     scratch.fill(0, 0, m * width);
     wasmGemmF32(scratch, 0, width, xs, x.offset + i0 * x.rowStride, x.rowStride, xt, j0, d, m, width, n, 1);
-    for (let i = i0; i < i1; i++) {
-      const row = (i - i0) * width - j0;
-      const first = lower ? 0 : i;
-      const last = lower ? i : d - 1;
-      let t = out.offset + (lower ? (i * (i + 1)) / 2 : i * d - (i * (i - 1)) / 2) * out.stride;
-      for (let j = first; j <= last; j++, t += out.stride) {
-        const total = scratch[row + j]!;
-        o[t] = i === j ? total : offDiagonalScale * total;
-      }
-    }
+    packPanel(o, out, scratch, width, i0, i1, j0, d, lower, offDiagonalScale);
   }
   return true;
 }
